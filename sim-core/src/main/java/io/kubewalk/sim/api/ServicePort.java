@@ -2,7 +2,10 @@ package io.kubewalk.sim.api;
 
 import io.kubewalk.sim.net.Protocol;
 
-/** One port of a Service; {@code nodePort} is null until allocated (or for ClusterIP). */
+/**
+ * One port of a Service; {@code name} is "" when unnamed, {@code nodePort} null until allocated (or
+ * for ClusterIP).
+ */
 public record ServicePort(
     String name, Protocol protocol, int port, IntOrString targetPort, Integer nodePort) {
 
