@@ -237,14 +237,12 @@ public final class ControlPlane {
         }
       }
     }
-    // CoreDNS: a Deployment of two replicas created at `kubeadm init`, when only the first
-    // control-plane node exists, so both land there (they tolerate the control-plane taint).
-    String cp = nodes.stream().filter(Node::isControlPlane).map(Node::name).findFirst()
-        .orElse(nodes.get(0).name());
+    // CoreDNS: a Deployment of two replicas created at `kubeadm init`, when only the
+    // control-plane node exists; the scheduler places them there (see schedule()).
     String rs = "coredns-" + Names.templateHash("kube-system/coredns");
     for (int i = 0; i < 2; i++) {
       out.add(pod(ks, rs + "-" + Names.suffix(rs + "/" + i, 5), Map.of("k8s-app", "kube-dns"),
-          cp, false, List.of(new ContainerPort("dns", 53, Protocol.UDP),
+          null, false, List.of(new ContainerPort("dns", 53, Protocol.UDP),
               new ContainerPort("dns-tcp", 53, Protocol.TCP),
               new ContainerPort("metrics", 9153, Protocol.TCP)),
           "ReplicaSet/" + rs, List.of(Taint.CONTROL_PLANE.key())));
@@ -304,7 +302,13 @@ public final class ControlPlane {
         continue;
       }
       Node best = null;
+      // CoreDNS is scheduled at `kubeadm init` (and kind's), before any worker has joined.
+      boolean beforeWorkersJoin = p.owner() != null && p.owner().startsWith("ReplicaSet/coredns-");
       for (Node n : nodes) {
+        if (beforeWorkersJoin && !n.isControlPlane() && nodes.stream()
+            .anyMatch(Node::isControlPlane)) {
+          continue;
+        }
         boolean tolerated = n.taints().stream().allMatch(t -> p.tolerations().contains(t.key())
             || p.tolerations().contains("*"));
         if (!tolerated || notReady.contains(n.name())) {
