@@ -32,7 +32,7 @@ public final class KubewalkApp extends Application {
 
   @Override
   public void start(Stage stage) {
-    List<String> params = getParameters().getRaw();
+    List<String> params = getParameters() == null ? List.of() : getParameters().getRaw();
     String initial = params.isEmpty() ? "kubeadm-flannel" : params.get(0);
 
     ListView<LessonInfo> lessons = new ListView<>();

@@ -1,0 +1,99 @@
+package io.kubewalk.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = KubewalkCommand.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void lessonsListsTheBuiltInLessonsWithTitles() {
+    Run r = run("lessons");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().lines()).first().asString().startsWith("NAME").contains("TITLE");
+    assertThat(r.out()).contains("kubeadm-flannel", "kubeadm-weave", "nodeport-vs-clusterip");
+  }
+
+  @Test
+  void kubectlGetSvcShowsTheSystemServices() {
+    Run r = run("kubectl", "-s", "kubeadm-flannel", "--", "get", "svc", "-A");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).containsPattern(
+        "default +kubernetes +ClusterIP +10\\.96\\.0\\.1 +<none> +443/TCP ");
+    assertThat(r.out()).containsPattern(
+        "kube-system +kube-dns +ClusterIP +10\\.96\\.0\\.10 +<none> +53/UDP,53/TCP,9153/TCP ");
+  }
+
+  @Test
+  void kubectlGetPodsWideShowsSystemPodsAtTheirAddresses() {
+    Run r = run("kubectl", "-s", "kubeadm-flannel", "--", "get", "pods", "-A", "-o", "wide");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).containsPattern(
+        "kube-system +kube-apiserver-controlplane +1/1 +Running +0 +\\S+ +192\\.168\\.122\\.177"
+            + " +controlplane ");
+    assertThat(r.out()).containsPattern("kube-system +coredns-\\S+ +1/1 +Running +0 +\\S+"
+        + " +172\\.17\\.0\\.[23] +controlplane ");
+  }
+
+  @Test
+  void aNodePortOutsideTheRangeExitsTwoWithALocatedMessage(@TempDir Path dir)
+      throws IOException {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          type: NodePort
+          ports:
+            - port: 80
+              nodePort: 80
+        """);
+    Run r = run("kubectl", "-s", f.toString(), "--", "get", "svc");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo(f + ":9:17: nodePort 80 is outside the NodePort range"
+        + " (expected 30000-32767)\n");
+  }
+
+  @Test
+  void anUnknownLessonOrMissingFileIsOneLineAndExitTwo() {
+    Run r = run("kubectl", "-s", "no-such-lesson", "--", "get", "pods");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.err()).contains("no-such-lesson").doesNotContain("Exception");
+  }
+
+  @Test
+  void kubectlErrorsKeepKubectlsWordingAndExitOne() {
+    Run r = run("kubectl", "-s", "kubeadm-flannel", "--", "get", "pods", "nope");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("Error from server (NotFound): pods \"nope\" not found\n");
+  }
+
+  @Test
+  void badArgumentsExitTwo() {
+    Run r = run("kubectl", "--", "get", "pods");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required option");
+  }
+}
