@@ -38,10 +38,12 @@ public final class Endpoints {
     record Address(Ip ip, int port, Protocol proto) implements To {}
 
     /** {@code svc/NS/NAME:PORT} (port number or port name). */
-    record ServiceRef(String namespace, String name, String port, Protocol proto) implements To {
+    record ServiceRef(String namespace, String name, String portName, Protocol proto)
+        implements To {
+      /** The port number, or 0 when the port is given by name. */
       @Override
       public int port() {
-        return port.chars().allMatch(Character::isDigit) ? Integer.parseInt(port) : 0;
+        return portName.chars().allMatch(Character::isDigit) ? Integer.parseInt(portName) : 0;
       }
     }
 

@@ -1,0 +1,4 @@
+package io.kubewalk.sim.scenario;
+
+/** A built-in lesson: its name (for {@code --scenario}) and title. */
+public record LessonInfo(String name, String title) {}

@@ -1,0 +1,197 @@
+package io.kubewalk.sim.scenario;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * YAML documents as located trees. Parsing is safe: only the core schema's tags are allowed (no
+ * class instantiation), aliases to collections are limited (no billion laughs), keys may not
+ * repeat, and every value knows its {@code file:line:col}.
+ */
+final class YamlTree {
+
+  static final int MAX_ALIASES = 50;
+  private static final Set<String> CORE_TAGS = Set.of(Tag.STR.getValue(), Tag.INT.getValue(),
+      Tag.BOOL.getValue(), Tag.NULL.getValue(), Tag.FLOAT.getValue(), Tag.MAP.getValue(),
+      Tag.SEQ.getValue());
+
+  private YamlTree() {}
+
+  /** A YAML value with where it was written. */
+  record Y(Node node, String file, int lineOffset, int columnOffset) {
+
+    Location loc() {
+      Optional<Mark> m = node.getStartMark();
+      int line = m.map(Mark::getLine).orElse(0);
+      int col = m.map(Mark::getColumn).orElse(0);
+      return new Location(file, line + 1 + lineOffset, col + 1 + columnOffset);
+    }
+
+    boolean isMap() {
+      return node instanceof MappingNode;
+    }
+
+    boolean isSeq() {
+      return node instanceof SequenceNode;
+    }
+
+    boolean isScalar() {
+      return node instanceof ScalarNode;
+    }
+
+    boolean isNull() {
+      return node instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+    }
+
+    String tag() {
+      return node.getTag().getValue();
+    }
+
+    String text() {
+      return node instanceof ScalarNode s ? s.getValue() : null;
+    }
+
+    boolean isBlockScalar() {
+      return node instanceof ScalarNode s && (s.getScalarStyle() == ScalarStyle.LITERAL
+          || s.getScalarStyle() == ScalarStyle.FOLDED);
+    }
+
+    /** A mapping's entries in document order, keys as text. */
+    Map<String, Y> entries() {
+      if (!(node instanceof MappingNode m)) {
+        return Map.of();
+      }
+      Map<String, Y> out = new LinkedHashMap<>();
+      for (NodeTuple t : m.getValue()) {
+        String k = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
+        out.put(k, child(t.getValueNode()));
+      }
+      return out;
+    }
+
+    /** The location of a mapping key (for "missing value" style problems). */
+    Location keyLoc(String key) {
+      if (node instanceof MappingNode m) {
+        for (NodeTuple t : m.getValue()) {
+          if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key)) {
+            return child(t.getKeyNode()).loc();
+          }
+        }
+      }
+      return loc();
+    }
+
+    Y get(String key) {
+      if (node instanceof MappingNode m) {
+        for (NodeTuple t : m.getValue()) {
+          if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key)) {
+            Y v = child(t.getValueNode());
+            return v.isNull() ? null : v;
+          }
+        }
+      }
+      return null;
+    }
+
+    List<Y> items() {
+      if (!(node instanceof SequenceNode s)) {
+        return List.of();
+      }
+      List<Y> out = new ArrayList<>(s.getValue().size());
+      for (Node n : s.getValue()) {
+        out.add(child(n));
+      }
+      return out;
+    }
+
+    private Y child(Node n) {
+      return new Y(n, file, lineOffset, columnOffset);
+    }
+  }
+
+  /** Parses every document of a text; problems (syntax, tags, aliases) go to {@code problems}. */
+  static List<Y> parse(String file, String text, int lineOffset, int columnOffset,
+      List<Problem> problems) {
+    LoadSettings settings = LoadSettings.builder()
+        .setLabel(file)
+        .setAllowDuplicateKeys(false)
+        .setAllowRecursiveKeys(false)
+        .setMaxAliasesForCollections(MAX_ALIASES)
+        .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, ScenarioSource.MAX_BYTES))
+        .build();
+    List<Y> docs = new ArrayList<>();
+    try {
+      for (Node n : new Compose(settings).composeAllFromString(text)) {
+        if (n == null) {
+          continue;
+        }
+        Y y = new Y(n, file, lineOffset, columnOffset);
+        int before = problems.size();
+        checkTags(y, problems, Collections.newSetFromMap(new IdentityHashMap<>()));
+        if (problems.size() == before) {
+          docs.add(y);
+        }
+      }
+    } catch (MarkedYamlEngineException e) {
+      Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
+      Location loc = m == null ? new Location(file, 1 + lineOffset, 1)
+          : new Location(file, m.getLine() + 1 + lineOffset, m.getColumn() + 1 + columnOffset);
+      String what = (e.getContext() == null ? "" : e.getContext() + ": ") + e.getProblem();
+      problems.add(new Problem(loc, "YAML syntax error: " + what.strip()
+          + " (expected valid YAML)"));
+    } catch (YamlEngineException e) {
+      String msg = e.getMessage() == null ? "" : e.getMessage();
+      if (msg.contains("aliases")) {
+        problems.add(new Problem(new Location(file, 1 + lineOffset, 1), "too many YAML aliases"
+            + " to collections (expected at most " + MAX_ALIASES + "; is this an alias bomb?)"));
+      } else {
+        problems.add(new Problem(new Location(file, 1 + lineOffset, 1),
+            "YAML error: " + msg + " (expected valid YAML)"));
+      }
+    }
+    return docs;
+  }
+
+  private static void checkTags(Y y, List<Problem> problems, Set<Node> seen) {
+    if (!seen.add(y.node())) {
+      return;
+    }
+    if (!CORE_TAGS.contains(y.tag())) {
+      String t = y.tag().startsWith(Tag.PREFIX) ? "!!" + y.tag().substring(Tag.PREFIX.length())
+          : y.tag();
+      problems.add(new Problem(y.loc(), "YAML tag '" + t + "' is not allowed (kubewalk reads"
+          + " plain YAML; remove the tag)"));
+      return;
+    }
+    if (y.node() instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        checkTags(new Y(t.getKeyNode(), y.file(), y.lineOffset(), y.columnOffset()), problems,
+            seen);
+        checkTags(new Y(t.getValueNode(), y.file(), y.lineOffset(), y.columnOffset()), problems,
+            seen);
+      }
+    } else if (y.node() instanceof SequenceNode s) {
+      for (Node n : s.getValue()) {
+        checkTags(new Y(n, y.file(), y.lineOffset(), y.columnOffset()), problems, seen);
+      }
+    }
+  }
+}
