@@ -56,6 +56,7 @@ public final class ScenarioLoader {
           "JoinConfiguration"),
       "kubeproxy.config.k8s.io/v1alpha1", List.of("KubeProxyConfiguration"),
       "kubewalk.io/v1alpha1", List.of("Topology"));
+  private static final List<String> PROXY_MODES = List.of("iptables", "ipvs", "nftables");
   private static final List<String> SCHEDULERS = List.of("rr", "wrr", "lc", "wlc", "lblc",
       "lblcr", "dh", "sh", "sed", "nq", "mh");
 
@@ -207,7 +208,7 @@ public final class ScenarioLoader {
       setCidr("serviceSubnet", net.get("serviceSubnet"));
       Y mode = net.get("kubeProxyMode");
       if (mode != null && !mode.text().equals("none")) {
-        setEnum("kube-proxy mode", mode, ProxyConfig.Mode::parse);
+        setEnum("kube-proxy mode", mode, PROXY_MODES, ProxyConfig.Mode::parse);
       }
       Y dis = net.get("disableDefaultCNI");
       if (dis != null && bool(dis)) {
@@ -225,7 +226,8 @@ public final class ScenarioLoader {
         continue;
       }
       int lineOffset = patch.loc().line() - 1 + (patch.isBlockScalar() ? 1 : 0);
-      int indent = patch.loc().column() - 1 + (patch.isBlockScalar() ? 2 : 0);
+      // A block scalar's content is indented like the '|' of "- |" (the usual layout).
+      int indent = patch.loc().column() - 1;
       for (Y inner : YamlTree.parse(patch.file(), patch.text(), lineOffset, indent, problems)) {
         if (!inner.isMap()) {
           continue;
@@ -318,7 +320,7 @@ public final class ScenarioLoader {
   private void kubeProxyConfiguration(Y doc) {
     Y mode = doc.get("mode");
     if (mode != null && !mode.text().isEmpty()) {
-      setEnum("kube-proxy mode", mode, ProxyConfig.Mode::parse);
+      setEnum("kube-proxy mode", mode, PROXY_MODES, ProxyConfig.Mode::parse);
     }
     if (doc.entries().containsKey("clusterCIDR")) {
       Y cc = doc.get("clusterCIDR");
@@ -402,8 +404,8 @@ public final class ScenarioLoader {
     if (cni != null) {
       Y plugin = cni.get("plugin");
       if (plugin != null) {
-        setEnum("cni plugin", plugin, s -> CniConfig.Plugin.valueOf(known(s,
-            Arrays.stream(CniConfig.Plugin.values()).map(Enum::name).toList())));
+        setEnum("cni.plugin", plugin, Arrays.stream(CniConfig.Plugin.values())
+            .map(Enum::name).toList(), CniConfig.Plugin::valueOf);
       }
       Y backend = cni.get("backend");
       if (backend != null) {
@@ -473,21 +475,13 @@ public final class ScenarioLoader {
     }
   }
 
-  private static String known(String s, List<String> ok) {
-    if (!ok.contains(s)) {
-      throw new IllegalArgumentException("'" + s + "' is not known (expected one of: "
-          + String.join(", ", ok) + ")");
+  private void setEnum(String what, Y y, List<String> accepted, Function<String, Object> parse) {
+    if (!accepted.contains(y.text())) {
+      problems.add(new Problem(y.loc(), what + " '" + y.text() + "' is not known (expected one"
+          + " of: " + String.join(", ", accepted) + ")"));
+      return;
     }
-    return s;
-  }
-
-  private void setEnum(String what, Y y, Function<String, Object> parse) {
-    try {
-      set(what, parse.apply(y.text()), y.loc());
-    } catch (IllegalArgumentException e) {
-      problems.add(new Problem(y.loc(), what + " " + e.getMessage().replace("unknown "
-          + "kube-proxy mode ", "")));
-    }
+    set(what, parse.apply(y.text()), y.loc());
   }
 
   private void setCidr(String key, Y y) {
@@ -523,7 +517,7 @@ public final class ScenarioLoader {
         setting("localhostNodePorts", d.localhostNodePorts()),
         setting("ipvsScheduler", d.ipvsScheduler()));
     boolean disableDefault = setting("disableDefaultCNI", false);
-    CniConfig.Plugin plugin = setting("cni plugin", disableDefault ? CniConfig.Plugin.none
+    CniConfig.Plugin plugin = setting("cni.plugin", disableDefault ? CniConfig.Plugin.none
         : kindFlavor ? CniConfig.Plugin.kindnet : CniConfig.Plugin.flannel);
     String backend = setting("cniBackend", plugin == CniConfig.Plugin.calico ? "ipip"
         : "vxlan");
