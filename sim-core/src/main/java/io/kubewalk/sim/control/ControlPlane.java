@@ -66,10 +66,10 @@ public final class ControlPlane {
     }
     List<Pod> pods = new ArrayList<>();
     pods.addAll(systemPods(nodes));
-    pods.addAll(sc.pods());
     for (Workload w : sc.workloads()) {
       pods.addAll(expand(w));
     }
+    pods.addAll(sc.pods());
     pods = schedule(pods, nodes, notReady);
     pods = assignAddresses(pods, nodes, networks);
     List<Service> services = allocateServices(nodes);
@@ -275,10 +275,12 @@ public final class ControlPlane {
 
   /**
    * The scheduler: an explicit nodeName wins; otherwise the ready, untainted (or tolerated) node
-   * with the fewest pods, ties broken by node order.
+   * with the fewest pods of the same owner (the default topology spread of a workload's
+   * replicas), then the fewest pods overall, ties broken by node order.
    */
   private List<Pod> schedule(List<Pod> pods, List<Node> nodes, List<String> notReady) {
     Map<String, Integer> load = new HashMap<>();
+    Map<String, Integer> ownerLoad = new HashMap<>();
     nodes.forEach(n -> load.put(n.name(), 0));
     Set<String> names = new HashSet<>(load.keySet());
     for (Pod p : pods) {
@@ -314,7 +316,7 @@ public final class ControlPlane {
         if (!tolerated || notReady.contains(n.name())) {
           continue;
         }
-        if (best == null || load.get(n.name()) < load.get(best.name())) {
+        if (best == null || compareLoad(p, n, best, load, ownerLoad) < 0) {
           best = n;
         }
       }
@@ -332,9 +334,17 @@ public final class ControlPlane {
         continue;
       }
       load.merge(best.name(), 1, Integer::sum);
+      ownerLoad.merge(p.owner() + "@" + best.name(), 1, Integer::sum);
       out.add(withScheduledEvent(p.withNode(best.name()), best.name()));
     }
     return out;
+  }
+
+  private static int compareLoad(Pod p, Node a, Node b, Map<String, Integer> load,
+      Map<String, Integer> ownerLoad) {
+    int c = Integer.compare(ownerLoad.getOrDefault(p.owner() + "@" + a.name(), 0),
+        ownerLoad.getOrDefault(p.owner() + "@" + b.name(), 0));
+    return c != 0 ? c : Integer.compare(load.get(a.name()), load.get(b.name()));
   }
 
   private static Pod withScheduledEvent(Pod p, String node) {
@@ -605,9 +615,11 @@ public final class ControlPlane {
       int i = 0;
       for (Map.Entry<List<EndpointSlice.Port>, List<EndpointSlice.Endpoint>> g
           : groups.entrySet()) {
+        List<EndpointSlice.Endpoint> eps = new ArrayList<>(g.getValue());
+        eps.sort(java.util.Comparator.comparing(EndpointSlice.Endpoint::address));
         out.add(new EndpointSlice(s.namespace(), s.name() + "-"
             + Names.suffix(s.key() + "/slice" + (i == 0 ? "" : i), 5), s.name(), g.getKey(),
-            g.getValue()));
+            eps));
         i++;
       }
     }

@@ -102,7 +102,9 @@ class ControlPlaneTest {
         .toList();
     assertThat(web).hasSize(2);
     assertThat(web).extracting(Pod::nodeName).containsExactlyInAnyOrder("node01", "node02");
-    assertThat(web).extracting(Pod::podIp).contains(ip("10.244.1.3"), ip("10.244.2.2"));
+    // The seed's web pod is 10.244.1.2: the Deployment's pods get the first addresses.
+    assertThat(web).extracting(Pod::podIp).contains(ip("10.244.1.2"), ip("10.244.2.2"));
+    assertThat(pod(c, "default", "client").podIp()).isEqualTo(ip("10.244.1.3"));
   }
 
   @Test
