@@ -1,6 +1,8 @@
 package io.kubewalk.sim;
 
+import io.kubewalk.sim.cni.Dataplane;
 import io.kubewalk.sim.control.Cluster;
+import io.kubewalk.sim.shell.Shell;
 import io.kubewalk.sim.shell.kubectl.Kubectl;
 import java.util.List;
 
@@ -8,9 +10,28 @@ import java.util.List;
 public final class Simulation {
 
   private final Cluster cluster;
+  private final Dataplane dataplane;
 
   Simulation(Cluster cluster) {
     this.cluster = cluster;
+    this.dataplane = Dataplane.build(cluster);
+  }
+
+  /** Every node's and pod's network namespace, as the CNI plugin wired them. */
+  public Dataplane dataplane() {
+    return dataplane;
+  }
+
+  /**
+   * Runs a command on a node ({@code "node01"}) or in a pod ({@code "pod/default/web"}), e.g.
+   * {@code exec("controlplane", "ip", "route")}.
+   */
+  public Shell.Result exec(String target, String... argv) {
+    return exec(target, List.of(argv));
+  }
+
+  public Shell.Result exec(String target, List<String> argv) {
+    return new Shell(dataplane).run(target, argv);
   }
 
   public Cluster cluster() {

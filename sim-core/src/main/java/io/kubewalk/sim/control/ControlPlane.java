@@ -175,7 +175,8 @@ public final class ControlPlane {
         continue;
       }
       Ip gw = cni.plugin() == CniConfig.Plugin.calico ? null : n.podCidr().address(1);
-      Ip first = cni.plugin() == CniConfig.Plugin.calico ? n.podCidr().address(0)
+      // calico: tunl0 takes the block's first address, pods the next ones.
+      Ip first = cni.plugin() == CniConfig.Plugin.calico ? n.podCidr().address(1)
           : n.podCidr().address(2);
       m.put(n.name(), new NodeNetwork(n.podCidr(), first, gw));
     }

@@ -1,0 +1,320 @@
+package io.kubewalk.sim.shell;
+
+import io.kubewalk.sim.api.CniConfig;
+import io.kubewalk.sim.api.Node;
+import io.kubewalk.sim.api.Pod;
+import io.kubewalk.sim.cni.Dataplane;
+import io.kubewalk.sim.net.ns.NetNamespace;
+import io.kubewalk.sim.shell.iproute.IpCommand;
+import io.kubewalk.sim.shell.sockets.Netstat;
+import io.kubewalk.sim.shell.sockets.NodeProcesses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The commands a student types on a node or in a pod ({@code kubewalk exec}), answered from the
+ * model in the real tools' formats.
+ */
+public final class Shell {
+
+  /** What a command printed and its exit status (2: not emulated or bad usage). */
+  public record Result(String out, String err, int exitCode) {}
+
+  private final Dataplane dataplane;
+
+  public Shell(Dataplane dataplane) {
+    this.dataplane = dataplane;
+  }
+
+  public static final String NODE_COMMANDS = "ip addr|ip -br addr|ip addr show type bridge|"
+      + "ip link|ip route|ip route get IP|ip neigh|bridge fdb|netstat -npl|ls /etc/cni/net.d|"
+      + "cat /etc/cni/net.d/FILE|ls /opt/cni/bin|sysctl NAME";
+
+  /** Runs a command on a node ({@code NAME}) or in a pod ({@code pod/NS/NAME}). */
+  public Result run(String target, List<String> argv) {
+    if (argv.isEmpty()) {
+      return new Result("", "kubewalk: no command given (supported: " + NODE_COMMANDS + ")\n", 2);
+    }
+    NetNamespace ns;
+    Node node = null;
+    if (target.startsWith("pod/")) {
+      String[] p = target.split("/", -1);
+      if (p.length != 3) {
+        return new Result("", "kubewalk: cannot read '" + target + "' (expected pod/NS/NAME)\n",
+            2);
+      }
+      Pod pod = dataplane.cluster().pod(p[1], p[2]).orElse(null);
+      if (pod == null) {
+        return new Result("", "Error from server (NotFound): pods \"" + p[2] + "\" not found\n",
+            1);
+      }
+      if (pod.hostNetwork()) {
+        ns = dataplane.node(pod.nodeName());
+      } else {
+        ns = dataplane.pod(pod).orElse(null);
+        if (ns == null) {
+          return new Result("", "error: unable to upgrade connection: container not found (pod "
+              + pod.key() + " is " + pod.phase().text() + " and has no network namespace)\n", 1);
+        }
+      }
+    } else {
+      node = dataplane.cluster().node(target).orElse(null);
+      if (node == null) {
+        return new Result("", "kubewalk: unknown node '" + target + "' (expected one of: "
+            + String.join(", ", dataplane.cluster().nodes().stream().map(Node::name).toList())
+            + ", or pod/NS/NAME)\n", 2);
+      }
+      ns = dataplane.node(target);
+    }
+    String cmd = argv.get(0);
+    switch (cmd) {
+      case "ip", "bridge" -> {
+        IpCommand.Result r = new IpCommand(ns, dataplane::netnsId).run(argv);
+        return new Result(r.out(), r.err(), r.exitCode());
+      }
+      case "netstat" -> {
+        if (node == null) {
+          return unsupported(argv);
+        }
+        String flags = argv.size() > 1 ? argv.get(1) : "";
+        boolean t = !flags.contains("u") || flags.contains("t");
+        boolean u = !flags.contains("t") || flags.contains("u");
+        return ok(Netstat.render(NodeProcesses.listeners(dataplane.cluster(), node), t, u,
+            !flags.contains("t") && !flags.contains("u")));
+      }
+      case "sysctl" -> {
+        if (argv.size() != 2) {
+          return unsupported(argv);
+        }
+        String key = argv.get(1);
+        return ok(key + " = " + ns.sysctl(key) + "\n");
+      }
+      case "ls", "cat" -> {
+        return files(node, argv);
+      }
+      default -> {
+        return unsupported(argv);
+      }
+    }
+  }
+
+  private static Result ok(String out) {
+    return new Result(out, "", 0);
+  }
+
+  private static Result unsupported(List<String> argv) {
+    return new Result("", "kubewalk: '" + String.join(" ", argv) + "' is not emulated"
+        + " (supported: " + NODE_COMMANDS + ")\n", 2);
+  }
+
+  // ---- files -------------------------------------------------------------------------------
+
+  private Result files(Node node, List<String> argv) {
+    if (node == null || argv.size() != 2) {
+      return unsupported(argv);
+    }
+    String path = argv.get(1).replaceAll("/+$", "");
+    Map<String, String> conf = cniConfig();
+    if (argv.get(0).equals("ls")) {
+      if (path.equals("/etc/cni/net.d")) {
+        return ok(conf.isEmpty() ? "" : String.join("  ", conf.keySet()) + "\n");
+      }
+      if (path.equals("/opt/cni/bin")) {
+        return ok(columns(cniBinaries(), 80));
+      }
+      return new Result("", "ls: cannot access '" + argv.get(1)
+          + "': No such file or directory (kubewalk emulates /etc/cni/net.d and /opt/cni/bin)\n",
+          2);
+    }
+    String file = path.startsWith("/etc/cni/net.d/") ? path.substring(15) : null;
+    if (file == null || !conf.containsKey(file)) {
+      return new Result("", "cat: " + argv.get(1) + ": No such file or directory\n", 1);
+    }
+    return ok(conf.get(file));
+  }
+
+  private Map<String, String> cniConfig() {
+    CniConfig cni = dataplane.cluster().config().cni();
+    Map<String, String> m = new TreeMap<>();
+    switch (cni.plugin()) {
+      case flannel -> {
+        if (cni.installed()) {
+          m.put("10-flannel.conflist", """
+              {
+                "name": "cbr0",
+                "cniVersion": "0.3.1",
+                "plugins": [
+                  {
+                    "type": "flannel",
+                    "delegate": {
+                      "hairpinMode": true,
+                      "isDefaultGateway": true
+                    }
+                  },
+                  {
+                    "type": "portmap",
+                    "capabilities": {
+                      "portMappings": true
+                    }
+                  }
+                ]
+              }
+              """);
+        }
+      }
+      case weave -> m.put("10-weave.conflist", """
+          {
+              "cniVersion": "0.3.0",
+              "name": "weave",
+              "plugins": [
+                  {
+                      "name": "weave",
+                      "type": "weave-net",
+                      "hairpinMode": true
+                  },
+                  {
+                      "type": "portmap",
+                      "capabilities": {"portMappings": true},
+                      "snat": true
+                  }
+              ]
+          }
+          """);
+      case calico -> {
+        if (cni.installed()) {
+          m.put("10-calico.conflist", """
+              {
+                "name": "k8s-pod-network",
+                "cniVersion": "0.3.1",
+                "plugins": [
+                  {
+                    "type": "calico",
+                    "datastore_type": "kubernetes",
+                    "mtu": 0,
+                    "nodename_file_optional": false,
+                    "ipam": {
+                        "type": "calico-ipam",
+                        "assign_ipv4" : "true",
+                        "assign_ipv6" : "false"
+                    },
+                    "policy": {
+                        "type": "k8s"
+                    },
+                    "kubernetes": {
+                        "kubeconfig": "/etc/cni/net.d/calico-kubeconfig"
+                    }
+                  },
+                  {
+                    "type": "portmap",
+                    "snat": true,
+                    "capabilities": {"portMappings": true}
+                  }
+                ]
+              }
+              """);
+          m.put("calico-kubeconfig", "# Kubeconfig file for Calico CNI plugin.\n");
+        }
+      }
+      case kindnet -> {
+        if (cni.installed()) {
+          m.put("10-kindnet.conflist", """
+              {
+              \t"cniVersion": "0.3.1",
+              \t"name": "kindnet",
+              \t"plugins": [
+              \t{
+              \t\t"type": "ptp",
+              \t\t"ipMasq": false,
+              \t\t"ipam": {
+              \t\t\t"type": "host-local",
+              \t\t\t"dataDir": "/run/cni-ipam-state",
+              \t\t\t"routes": [
+              \t\t\t\t{ "dst": "0.0.0.0/0" }
+              \t\t\t],
+              \t\t\t"ranges": [
+              \t\t\t\t[ { "subnet": "%s" } ]
+              \t\t\t]
+              \t\t}
+              \t,
+              \t\t"mtu": 1500
+              \t},
+              \t{
+              \t\t"type": "portmap",
+              \t\t"capabilities": {
+              \t\t\t"portMappings": true
+              \t\t}
+              \t}
+              \t]
+              }
+              """.formatted(dataplane.cluster().config().podSubnet()));
+        }
+      }
+      case bridge -> m.put("10-bridge.conf", """
+          {
+            "cniVersion": "0.3.1",
+            "name": "bridge",
+            "type": "bridge",
+            "bridge": "cni0",
+            "isGateway": true,
+            "ipMasq": true,
+            "hairpinMode": true,
+            "ipam": {
+              "type": "host-local",
+              "ranges": [[{"subnet": "%s"}]],
+              "routes": [{"dst": "0.0.0.0/0"}]
+            }
+          }
+          """.formatted(dataplane.cluster().config().podSubnet()));
+      case none -> { }
+    }
+    return m;
+  }
+
+  private List<String> cniBinaries() {
+    List<String> bins = new ArrayList<>(List.of("bandwidth", "bridge", "dhcp", "dummy",
+        "firewall", "flannel", "host-device", "host-local", "ipvlan", "LICENSE", "loopback",
+        "macvlan", "portmap", "ptp", "README.md", "sbr", "static", "tap", "tuning", "vlan",
+        "vrf"));
+    switch (dataplane.cluster().config().cni().plugin()) {
+      case weave -> bins.addAll(List.of("weave-ipam", "weave-net", "weave-plugin-2.8.1"));
+      case calico -> bins.addAll(List.of("calico", "calico-ipam", "install"));
+      default -> { }
+    }
+    bins.sort((a, b) -> a.toLowerCase(Locale.ROOT).replace("-", "").replace(".", "")
+        .compareTo(b.toLowerCase(Locale.ROOT).replace("-", "").replace(".", "")));
+    return bins;
+  }
+
+  /** {@code ls -C}: column-major, as few rows as fit the width, columns two spaces apart. */
+  static String columns(List<String> names, int width) {
+    for (int rows = 1; rows <= names.size(); rows++) {
+      int cols = (names.size() + rows - 1) / rows;
+      int[] w = new int[cols];
+      for (int i = 0; i < names.size(); i++) {
+        w[i / rows] = Math.max(w[i / rows], names.get(i).length());
+      }
+      int total = 0;
+      for (int c = 0; c < cols; c++) {
+        total += w[c] + (c < cols - 1 ? 2 : 0);
+      }
+      if (total <= width || rows == names.size()) {
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+          StringBuilder line = new StringBuilder();
+          for (int c = 0; c < cols; c++) {
+            int i = c * rows + r;
+            if (i < names.size()) {
+              line.append(String.format(Locale.ROOT, "%-" + (w[c] + 2) + "s", names.get(i)));
+            }
+          }
+          sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+      }
+    }
+    return "";
+  }
+}
