@@ -4,6 +4,9 @@ import io.kubewalk.sim.cni.Dataplane;
 import io.kubewalk.sim.control.Cluster;
 import io.kubewalk.sim.shell.Shell;
 import io.kubewalk.sim.shell.kubectl.Kubectl;
+import io.kubewalk.sim.trace.Endpoints;
+import io.kubewalk.sim.trace.Trace;
+import io.kubewalk.sim.trace.Tracer;
 import java.util.List;
 
 /** A loaded cluster and everything kubewalk can do with it. Immutable and thread-safe. */
@@ -36,6 +39,19 @@ public final class Simulation {
 
   public Cluster cluster() {
     return cluster;
+  }
+
+  /**
+   * Traces a packet, e.g. {@code trace("pod/default/client", "pod/default/web:80/tcp", 0)}. The
+   * forms are the CLI's {@code --from}/{@code --to}; {@code seed} makes random choices
+   * reproducible. Bad forms or unknown names throw {@link IllegalArgumentException}.
+   */
+  public Trace trace(String from, String to, long seed) {
+    return trace(Endpoints.parseFrom(from, null), Endpoints.parseTo(to), seed);
+  }
+
+  public Trace trace(Endpoints.From from, Endpoints.To to, long seed) {
+    return new Tracer(dataplane).trace(from, to, seed);
   }
 
   /** Runs an emulated {@code kubectl} command, e.g. {@code kubectl("get", "pods", "-A")}. */

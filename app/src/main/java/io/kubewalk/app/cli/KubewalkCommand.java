@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     description = "Step through how Kubernetes networking works: an embedded simulator of nodes,"
         + " pods, CNI plugins, kube-proxy and the control plane.%n"
         + "With no command, opens the desktop app.",
-    subcommands = {LessonsCommand.class, KubectlCommand.class, ExecCommand.class})
+    subcommands = {LessonsCommand.class, TraceCommand.class, ExecCommand.class,
+        KubectlCommand.class})
 public final class KubewalkCommand implements Callable<Integer> {
 
   /** Exit code for bad input (scenario problems, bad arguments). */
