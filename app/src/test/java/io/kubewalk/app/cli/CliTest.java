@@ -96,4 +96,44 @@ class CliTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("Missing required option");
   }
+
+  @Test
+  void execPrintsTheSeedsRoutes() {
+    Run r = run("exec", "-s", "kubeadm-flannel", "controlplane", "--", "ip", "route");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().lines().map(String::stripTrailing).toList()).containsExactly(
+        "default via 169.254.1.1 dev eth0",
+        "169.254.1.1 dev eth0 scope link",
+        "172.17.0.0/24 dev cni0 proto kernel scope link src 172.17.0.1",
+        "172.17.1.0/24 via 172.17.1.0 dev flannel.1 onlink");
+  }
+
+  @Test
+  void traceJsonShowsTheVxlanHop() {
+    Run r = run("trace", "-s", "kubeadm-flannel", "--from", "pod/default/client", "--to",
+        "pod/default/app:80/tcp", "--json");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("\"verdict\" : \"DELIVERED\"", "\"kind\" : \"ENCAP\"",
+        "\"vni\" : 1", "\"dport\" : 8472");
+  }
+
+  @Test
+  void traceTextEndsWithTheVerdictAndReason() {
+    Run r = run("trace", "-s", "cni-missing", "--from", "pod/default/client", "--to",
+        "pod/default/app:80");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("DROPPED", "why:  pod default/app has no IP", "hint: ");
+  }
+
+  @Test
+  void badTraceArgumentsAreOneLineAndExitTwo() {
+    Run r = run("trace", "-s", "kubeadm-flannel", "--from", "pod/nope", "--to", "1.2.3.4:80");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("kubewalk: cannot read 'pod/nope' (expected"
+        + " pod/NAMESPACE/NAME)\n");
+    Run unknown = run("trace", "-s", "kubeadm-flannel", "--from", "pod/default/nope", "--to",
+        "1.2.3.4:80");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("kubewalk: no pod default/nope");
+  }
 }
