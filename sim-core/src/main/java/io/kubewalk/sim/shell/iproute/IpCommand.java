@@ -326,6 +326,11 @@ public final class IpCommand {
             .append(" permanent\n");
       }
       if (l.master() != null && l.mac() != null) {
+        if (l.peer() != null) {
+          // Learned from the pod's traffic: dynamic, so no "permanent" (and a trailing space).
+          sb.append(l.peer().mac()).append(" dev ").append(l.name()).append(" master ")
+              .append(l.master().name()).append(" \n");
+        }
         sb.append(l.mac()).append(" dev ").append(l.name()).append(" master ")
             .append(l.master().name()).append(" permanent\n");
       }
