@@ -68,52 +68,54 @@ public final class Tracer {
       }
       int sport = 32768 + random.nextInt(28232);
       if (from instanceof Endpoints.From.PodRef p) {
-        {
-          Pod pod = cluster.pod(p.namespace(), p.name()).orElseThrow(
-              () -> new TraceException("no pod " + p.namespace() + "/" + p.name()
-                  + " in this scenario (see kubectl get pods -A)"));
-          if (pod.hostNetwork()) {
-            return sendFromHost(dp.node(pod.nodeName()), target, sport, pod.key());
-          }
-          Optional<NetNamespace> ns = dp.pod(pod);
-          if (ns.isEmpty()) {
-            return end(Verdict.DROPPED, "pod " + pod.key() + " has no network namespace: it is "
-                + pod.phase().text() + " (" + lastEvent(pod) + ")", cniHint());
-          }
-          return sendFromHost(ns.get(), target, sport, "pod " + pod.key());
-        }
+        return fromPod(p, target, sport);
       } else if (from instanceof Endpoints.From.NodeRef n) {
-        {
-          requireNode(n.name());
-          return sendFromHost(dp.node(n.name()), target, sport, "node " + n.name());
-        }
+        requireNode(n.name());
+        return sendFromHost(dp.node(n.name()), target, sport, "node " + n.name());
       } else if (from instanceof Endpoints.From.ExternalRef e) {
-        {
-          ExternalClient c = cluster.clients().stream().filter(x -> x.name().equals(e.name()))
-              .findFirst().orElseThrow(() -> new TraceException("no external client '"
-                  + e.name() + "' (the scenario's Topology lists clients: "
-                  + cluster.clients().stream().map(ExternalClient::name).toList() + ")"));
-          Packet pk = Packet.of(c.ip(), sport, target.ip, target.port, target.proto);
-          step(UNDERLAY, "external:" + c.name(), "eth0", Step.Kind.SEND, "external client "
-              + c.name() + " (" + c.ip() + ") sends to " + target.ip + ":" + target.port
-              + " across the node network", null, pk);
-          return underlay(pk, target.ip, target);
-        }
-      } else {
-        Endpoints.From.IpRef i = (Endpoints.From.IpRef) from;
-        {
-          requireNode(i.enterNode());
-          NetNamespace ns = dp.node(i.enterNode());
-          Packet pk = Packet.of(i.ip(), sport, target.ip, target.port, target.proto);
-          if (ns.isLocalAddress(i.ip())) {
-            return sendFromHost(ns, target, sport, "node " + i.enterNode(), i.ip());
-          }
-          Link eth0 = ns.link("eth0").orElseThrow();
-          step(ns, eth0, Step.Kind.SEND, "a packet from " + i.ip() + " arrives on "
-              + i.enterNode() + "'s eth0", null, pk);
-          return receive(ns, eth0, pk, target);
-        }
+        return fromExternal(e, target, sport);
       }
+      return fromIp((Endpoints.From.IpRef) from, target, sport);
+    }
+
+    private Trace fromPod(Endpoints.From.PodRef p, Target target, int sport) {
+      Pod pod = cluster.pod(p.namespace(), p.name()).orElseThrow(
+          () -> new TraceException("no pod " + p.namespace() + "/" + p.name()
+              + " in this scenario (see kubectl get pods -A)"));
+      if (pod.hostNetwork()) {
+        return sendFromHost(dp.node(pod.nodeName()), target, sport, pod.key());
+      }
+      Optional<NetNamespace> ns = dp.pod(pod);
+      if (ns.isEmpty()) {
+        return end(Verdict.DROPPED, "pod " + pod.key() + " has no network namespace: it is "
+            + pod.phase().text() + " (" + lastEvent(pod) + ")", cniHint());
+      }
+      return sendFromHost(ns.get(), target, sport, "pod " + pod.key());
+    }
+
+    private Trace fromExternal(Endpoints.From.ExternalRef e, Target target, int sport) {
+      ExternalClient c = cluster.clients().stream().filter(x -> x.name().equals(e.name()))
+          .findFirst().orElseThrow(() -> new TraceException("no external client '" + e.name()
+              + "' (the scenario's Topology lists clients: "
+              + cluster.clients().stream().map(ExternalClient::name).toList() + ")"));
+      Packet pk = Packet.of(c.ip(), sport, target.ip, target.port, target.proto);
+      step(UNDERLAY, "external:" + c.name(), "eth0", Step.Kind.SEND, "external client "
+          + c.name() + " (" + c.ip() + ") sends to " + target.ip + ":" + target.port
+          + " across the node network", null, pk);
+      return underlay(pk, target.ip, target);
+    }
+
+    private Trace fromIp(Endpoints.From.IpRef i, Target target, int sport) {
+      requireNode(i.enterNode());
+      NetNamespace ns = dp.node(i.enterNode());
+      if (ns.isLocalAddress(i.ip())) {
+        return sendFromHost(ns, target, sport, "node " + i.enterNode(), i.ip());
+      }
+      Packet pk = Packet.of(i.ip(), sport, target.ip, target.port, target.proto);
+      Link eth0 = ns.link("eth0").orElseThrow();
+      step(ns, eth0, Step.Kind.SEND, "a packet from " + i.ip() + " arrives on "
+          + i.enterNode() + "'s eth0", null, pk);
+      return receive(ns, eth0, pk, target);
     }
 
     private void requireNode(String name) {
@@ -518,32 +520,28 @@ public final class Tracer {
 
   private Target resolveTarget(Endpoints.To to) {
     if (to instanceof Endpoints.To.Address a) {
-      {
-        Optional<Service> svc = cluster.services().stream()
-            .filter(s -> a.ip().equals(s.clusterIp())).findFirst();
-        if (svc.isPresent()) {
-          throw new TraceException(a.ip() + " is the ClusterIP of Service " + svc.get().key()
-              + ": tracing through kube-proxy's rules is not in this build yet (trace to a pod"
-              + " instead, e.g. --to pod/NS/NAME:PORT)");
-        }
-        return new Target(a.ip(), a.port(), a.proto(), null, null);
+      Optional<Service> svc = cluster.services().stream()
+          .filter(s -> a.ip().equals(s.clusterIp())).findFirst();
+      if (svc.isPresent()) {
+        throw new TraceException(a.ip() + " is the ClusterIP of Service " + svc.get().key()
+            + ": tracing through kube-proxy's rules is not in this build yet (trace to a pod"
+            + " instead, e.g. --to pod/NS/NAME:PORT)");
       }
+      return new Target(a.ip(), a.port(), a.proto(), null, null);
     }
     if (to instanceof Endpoints.To.PodRef p) {
-      {
-        Pod pod = cluster.pod(p.namespace(), p.name()).orElseThrow(() -> new TraceException(
-            "no pod " + p.namespace() + "/" + p.name() + " in this scenario (see kubectl get"
-                + " pods -A)"));
-        if (pod.podIp() == null) {
-          String why = pod.events().isEmpty() ? pod.phase().text()
-              : pod.events().get(pod.events().size() - 1).reason();
- return new Target(null, p.port(), p.proto(), "pod " + pod.key() + " has no IP: it is "
-              + pod.phase().text() + " (" + why + "), so nothing can reach it",
-              "install the CNI plugin (" + cluster.config().cni().plugin() + ") so that the"
-                  + " kubelet can create the pod's sandbox");
-        }
-        return new Target(pod.podIp(), p.port(), p.proto(), null, null);
+      Pod pod = cluster.pod(p.namespace(), p.name()).orElseThrow(() -> new TraceException(
+          "no pod " + p.namespace() + "/" + p.name() + " in this scenario (see kubectl get"
+              + " pods -A)"));
+      if (pod.podIp() == null) {
+        String why = pod.events().isEmpty() ? pod.phase().text()
+            : pod.events().get(pod.events().size() - 1).reason();
+        return new Target(null, p.port(), p.proto(), "pod " + pod.key() + " has no IP: it is "
+            + pod.phase().text() + " (" + why + "), so nothing can reach it",
+            "install the CNI plugin (" + cluster.config().cni().plugin() + ") so that the"
+                + " kubelet can create the pod's sandbox");
       }
+      return new Target(pod.podIp(), p.port(), p.proto(), null, null);
     }
     if (to instanceof Endpoints.To.ServiceRef s) {
       throw new TraceException("tracing to Service " + s.namespace() + "/" + s.name()
@@ -554,4 +552,5 @@ public final class Tracer {
     throw new TraceException("tracing to a DNS name (" + d.name() + ") needs CoreDNS and"
         + " kube-proxy, which are not in this build yet (trace to a pod or an IP instead)");
   }
+
 }

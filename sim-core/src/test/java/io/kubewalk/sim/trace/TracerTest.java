@@ -131,12 +131,12 @@ class TracerTest {
     assertThat(text).contains(why == null ? "" : why);
   }
 
-  @Test
-  void ipForwardOffDropsForwardedPackets() {
-    Simulation sim = Kubewalk.fromYaml("noforward.yaml", """
+  /** A two-node kubeadm cluster with a Topology line added, pod a on node01, b on controlplane. */
+  private static Simulation podAOnNode01AndBOnControlplane(String topologyLine) {
+    return Kubewalk.fromYaml("two-pods.yaml", """
         apiVersion: kubewalk.io/v1alpha1
         kind: Topology
-        sysctls: {ipForward: false}
+        %s
         ---
         apiVersion: v1
         kind: Pod
@@ -147,7 +147,12 @@ class TracerTest {
         kind: Pod
         metadata: {name: b}
         spec: {nodeName: controlplane, containers: [{name: b, image: nginx}]}
-        """);
+        """.formatted(topologyLine));
+  }
+
+  @Test
+  void ipForwardOffDropsForwardedPackets() {
+    Simulation sim = podAOnNode01AndBOnControlplane("sysctls: {ipForward: false}");
     Trace t = sim.trace("pod/default/a", "pod/default/b:80/tcp", 0);
     assertThat(t.verdict()).isEqualTo(Verdict.DROPPED);
     assertThat(t.reason()).contains("net.ipv4.ip_forward=0");
@@ -156,21 +161,7 @@ class TracerTest {
 
   @Test
   void theBridgePluginAloneDoesNotConnectNodes() {
-    Simulation sim = Kubewalk.fromYaml("bridge.yaml", """
-        apiVersion: kubewalk.io/v1alpha1
-        kind: Topology
-        cni: {plugin: bridge}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: a}
-        spec: {nodeName: node01, containers: [{name: a, image: busybox}]}
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: b}
-        spec: {nodeName: controlplane, containers: [{name: b, image: nginx}]}
-        """);
+    Simulation sim = podAOnNode01AndBOnControlplane("cni: {plugin: bridge}");
     Trace t = sim.trace("pod/default/a", "pod/default/b:80/tcp", 0);
     assertThat(t.verdict()).isEqualTo(Verdict.DROPPED);
     String b = sim.cluster().pod("default", "b").orElseThrow().podIp().toString();
