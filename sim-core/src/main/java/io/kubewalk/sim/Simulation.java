@@ -14,10 +14,12 @@ public final class Simulation {
 
   private final Cluster cluster;
   private final Dataplane dataplane;
+  private final Tracer tracer;
 
   Simulation(Cluster cluster) {
     this.cluster = cluster;
     this.dataplane = Dataplane.build(cluster);
+    this.tracer = new Tracer(dataplane);
   }
 
   /** Every node's and pod's network namespace, as the CNI plugin wired them. */
@@ -51,7 +53,7 @@ public final class Simulation {
   }
 
   public Trace trace(Endpoints.From from, Endpoints.To to, long seed) {
-    return new Tracer(dataplane).trace(from, to, seed);
+    return tracer.trace(from, to, seed);
   }
 
   /** Runs an emulated {@code kubectl} command, e.g. {@code kubectl("get", "pods", "-A")}. */

@@ -3,8 +3,13 @@ package io.kubewalk.sim.graph;
 import io.kubewalk.sim.cni.Dataplane;
 import io.kubewalk.sim.net.ns.Link;
 import io.kubewalk.sim.net.ns.NetNamespace;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jgrapht.Graph;
+import org.jgrapht.Graphs;
 import org.jgrapht.graph.AsUnmodifiableGraph;
 import org.jgrapht.graph.builder.GraphTypeBuilder;
 
@@ -12,8 +17,9 @@ import org.jgrapht.graph.builder.GraphTypeBuilder;
  * The topology as a graph: namespaces and interfaces are vertices (key-only ids such as {@code
  * "node01"} and {@code "node01/cni0"}; their attributes stay in the model), links are edges: an
  * interface in its namespace, the two ends of a veth pair, a bridge and its ports, each node's
- * interfaces on the node network, and the tunnels (VXLAN, IPIP) between nodes. The app lays it out
- * and the exports write it; edges with equal labels stay distinct.
+ * interfaces on the node network, and the tunnels (VXLAN, IPIP) between nodes. The tracer walks
+ * it (veth peers, bridge ports, the node network), the app lays it out and the exports write it;
+ * edges with equal labels stay distinct.
  */
 public final class TopologyGraph {
 
@@ -47,7 +53,48 @@ public final class TopologyGraph {
     TUNNEL
   }
 
-  private TopologyGraph() {}
+  private final Graph<String, Edge> graph;
+  private final Map<String, Link> links;
+
+  private TopologyGraph(Graph<String, Edge> graph, Map<String, Link> links) {
+    this.graph = new AsUnmodifiableGraph<>(graph);
+    this.links = Map.copyOf(links);
+  }
+
+  /** The graph itself: read-only, for layout, export and path queries. */
+  public Graph<String, Edge> graph() {
+    return graph;
+  }
+
+  /** The interface behind a vertex id, if the vertex is an interface. */
+  public Optional<Link> link(String vertex) {
+    return Optional.ofNullable(links.get(vertex));
+  }
+
+  private List<Link> neighbours(String vertex, Kind kind) {
+    List<Link> out = new ArrayList<>();
+    for (Edge e : graph.edgesOf(vertex)) {
+      if (e.kind() == kind) {
+        link(Graphs.getOppositeVertex(graph, e, vertex)).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /** The other end of a veth pair (the VETH edge). */
+  public Optional<Link> peer(Link veth) {
+    return neighbours(id(veth), Kind.VETH).stream().findFirst();
+  }
+
+  /** A bridge's ports (its BRIDGE_PORT edges), in the order they were attached. */
+  public List<Link> ports(Link bridge) {
+    return neighbours(id(bridge), Kind.BRIDGE_PORT);
+  }
+
+  /** Every interface wired to the node network. */
+  public List<Link> onNodeNetwork() {
+    return neighbours(NODE_NETWORK, Kind.WIRE);
+  }
 
   public static String id(NetNamespace ns) {
     return ns.node().equals(ns.name()) ? ns.name() : ns.node() + "/" + ns.name();
@@ -57,9 +104,10 @@ public final class TopologyGraph {
     return id(l.namespace()) + "/" + l.name();
   }
 
-  public static Graph<String, Edge> of(Dataplane dp) {
+  public static TopologyGraph of(Dataplane dp) {
     Graph<String, Edge> g = GraphTypeBuilder.<String, Edge>undirected().allowingMultipleEdges(true)
         .allowingSelfLoops(false).weighted(false).buildGraph();
+    Map<String, Link> links = new HashMap<>();
     g.addVertex(NODE_NETWORK);
     List<NetNamespace> all = new java.util.ArrayList<>(dp.nodes().values());
     dp.cluster().pods().forEach(p -> dp.pod(p).ifPresent(all::add));
@@ -68,6 +116,7 @@ public final class TopologyGraph {
       for (Link l : ns.links()) {
         if (l.kind() != Link.Kind.LOOPBACK) {
           g.addVertex(id(l));
+          links.put(id(l), l);
           g.addEdge(id(ns), id(l), new Edge(Kind.IN_NAMESPACE));
         }
       }
@@ -97,6 +146,6 @@ public final class TopologyGraph {
         }
       }
     }
-    return new AsUnmodifiableGraph<>(g);
+    return new TopologyGraph(g, links);
   }
 }

@@ -9,6 +9,7 @@ import io.kubewalk.sim.api.Service;
 import io.kubewalk.sim.cni.Dataplane;
 import io.kubewalk.sim.cni.MasqRule;
 import io.kubewalk.sim.control.Cluster;
+import io.kubewalk.sim.graph.TopologyGraph;
 import io.kubewalk.sim.net.Ip;
 import io.kubewalk.sim.net.Packet;
 import io.kubewalk.sim.net.Protocol;
@@ -34,10 +35,12 @@ public final class Tracer {
 
   private final Dataplane dp;
   private final Cluster cluster;
+  private final TopologyGraph graph;
 
   public Tracer(Dataplane dp) {
     this.dp = dp;
     this.cluster = dp.cluster();
+    this.graph = TopologyGraph.of(dp);
   }
 
   /** Traces from a {@code --from} to a {@code --to}; {@code seed} picks the source port. */
@@ -225,7 +228,7 @@ public final class Tracer {
     Trace transmit(NetNamespace ns, Link dev, Ip nextHop, Packet pk, Target target) {
       switch (dev.kind()) {
         case VETH -> {
-          Link peer = dev.peer();
+          Link peer = graph.peer(dev).orElseThrow();
           step(ns, dev, Step.Kind.VETH, "out of " + dev.name() + ", a veth pair: the frame"
               + " appears on " + peer.name() + " in " + where(peer.namespace()), null, pk);
           if (peer.master() != null) {
@@ -268,11 +271,12 @@ public final class Tracer {
             null, pk);
         return receive(ns, br, pk, target);
       }
-      for (Link port : br.ports()) {
-        if (port == ingress || port.peer() == null) {
+      for (Link port : graph.ports(br)) {
+        Optional<Link> maybePeer = graph.peer(port);
+        if (port == ingress || maybePeer.isEmpty()) {
           continue;
         }
-        Link peer = port.peer();
+        Link peer = maybePeer.get();
         if (peer.addresses().stream().anyMatch(a -> a.ip().equals(nextHop))) {
           String nf = ingress != null && ns.sysctlOn("net.bridge.bridge-nf-call-iptables")
               ? "; bridge-nf-call-iptables=1 sends the bridged frame through iptables" : "";
@@ -284,8 +288,8 @@ public final class Tracer {
           return receive(peer.namespace(), peer, pk, target);
         }
       }
-      Optional<Link> overlay = br.ports().stream().filter(p -> p.kind() == Link.Kind.VXLAN)
-          .findFirst();
+      Optional<Link> overlay = graph.ports(br).stream()
+          .filter(p -> p.kind() == Link.Kind.VXLAN).findFirst();
       if (overlay.isPresent()) {
         return weaveOverlay(ns, br, overlay.get(), nextHop, pk, target);
       }
@@ -372,20 +376,16 @@ public final class Tracer {
      */
     Trace underlay(Packet pk, Ip nextHop, Target target) {
       Ip dst = pk.outer() != null ? pk.outer().dst() : pk.dst();
-      Optional<Node> hop = cluster.nodeWithIp(nextHop);
-      Optional<Node> owner = hop.isPresent() ? hop : cluster.nodeWithIp(dst);
-      if (owner.isPresent()) {
-        Node n = owner.get();
-        NetNamespace ns = dp.node(n.name());
-        Link in = ns.links().stream().filter(l -> l.addresses().stream()
-            .anyMatch(a -> a.ip().equals(hop.isPresent() ? nextHop : dst)))
-            .findFirst().orElse(ns.link("eth0").orElseThrow());
+      Optional<Link> byHop = wiredWith(nextHop);
+      Optional<Link> in = byHop.isPresent() ? byHop : wiredWith(dst);
+      if (in.isPresent()) {
+        NetNamespace ns = in.get().namespace();
         step(UNDERLAY, UNDERLAY, null, Step.Kind.WIRE, "the node network delivers the frame to "
-            + n.name() + " (" + (hop.isPresent() ? nextHop : dst) + ")", null, pk);
+            + ns.node() + " (" + (byHop.isPresent() ? nextHop : dst) + ")", null, pk);
         if (pk.outer() != null) {
-          return decap(ns, in, pk, target);
+          return decap(ns, in.get(), pk, target);
         }
-        return receive(ns, in, pk, target);
+        return receive(ns, in.get(), pk, target);
       }
       for (ExternalClient c : cluster.clients()) {
         if (c.ip().equals(dst)) {
@@ -401,6 +401,12 @@ public final class Tracer {
           + dst + ": pod and Service addresses exist only inside the cluster's nodes",
           "the sending node needs a route for " + dst + " that leads to the right node (an"
               + " overlay like VXLAN, or host-gw routes on a shared L2 network)");
+    }
+
+    /** The node interface on the node network that holds an address (a WIRE edge). */
+    private Optional<Link> wiredWith(Ip ip) {
+      return graph.onNodeNetwork().stream()
+          .filter(l -> l.addresses().stream().anyMatch(a -> a.ip().equals(ip))).findFirst();
     }
 
     /** The outer header is for this node: the tunnel endpoint strips it. */

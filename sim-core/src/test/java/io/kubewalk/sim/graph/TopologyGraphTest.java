@@ -18,7 +18,7 @@ class TopologyGraphTest {
   void podsOnTwoFlannelNodesAreJoinedByVethBridgeAndTunnel() {
     Simulation sim = Kubewalk.lesson("kubeadm-flannel");
     Dataplane dp = sim.dataplane();
-    Graph<String, TopologyGraph.Edge> g = TopologyGraph.of(dp);
+    Graph<String, TopologyGraph.Edge> g = TopologyGraph.of(dp).graph();
     Link client = dp.pod(sim.cluster().pod("default", "client").orElseThrow()).orElseThrow()
         .link("eth0").orElseThrow();
     Link app = dp.pod(sim.cluster().pod("default", "app").orElseThrow()).orElseThrow()
@@ -38,7 +38,7 @@ class TopologyGraphTest {
   @Test
   void aPodWithoutASandboxHasNoVertex() {
     Graph<String, TopologyGraph.Edge> g = TopologyGraph.of(Kubewalk.lesson("cni-missing")
-        .dataplane());
+        .dataplane()).graph();
     assertThat(g.vertexSet()).noneMatch(v -> v.contains("cni-"));
     assertThat(List.copyOf(g.vertexSet())).contains("controlplane/eth0", "node01/eth0");
   }
