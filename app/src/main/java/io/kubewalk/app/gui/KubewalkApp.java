@@ -12,6 +12,8 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -29,6 +31,7 @@ public final class KubewalkApp extends Application {
   static final String EXIT_AFTER_ENV = "KUBEWALK_EXIT_AFTER_MS";
 
   private final LessonBrowserModel model = new LessonBrowserModel();
+  private TracePane tracePane;
 
   @Override
   public void start(Stage stage) {
@@ -62,9 +65,17 @@ public final class KubewalkApp extends Application {
     busy.setMaxSize(24, 24);
     busy.setVisible(false);
 
-    VBox right = new VBox(10, new HBox(10, title, busy), narrative, overview);
+    TracePane tracePane = new TracePane();
+    tracePane.setId("tracePane");
+    Tab clusterTab = new Tab("Cluster", overview);
+    Tab traceTab = new Tab("Trace", tracePane);
+    TabPane tabs = new TabPane(clusterTab, traceTab);
+    tabs.setId("tabs");
+    tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+    this.tracePane = tracePane;
+    VBox right = new VBox(10, new HBox(10, title, busy), narrative, tabs);
     right.setPadding(new Insets(12));
-    VBox.setVgrow(overview, javafx.scene.layout.Priority.ALWAYS);
+    VBox.setVgrow(tabs, javafx.scene.layout.Priority.ALWAYS);
     SplitPane split = new SplitPane(lessons, right);
     split.setDividerPositions(0.28);
 
@@ -97,6 +108,7 @@ public final class KubewalkApp extends Application {
       title.setText(p.title());
       narrative.setText(p.narrative());
       overview.setText(p.overview());
+      tracePane.show(p.simulation());
       busy.setVisible(false);
     });
     task.setOnFailed(e -> {

@@ -14,7 +14,8 @@ import java.util.List;
 public final class LessonBrowserModel {
 
   /** What the view shows for one scenario. */
-  public record Page(String name, String title, String narrative, String overview) {}
+  public record Page(String name, String title, String narrative, String overview,
+      Simulation simulation) {}
 
   public List<LessonInfo> lessons() {
     return Kubewalk.lessons();
@@ -30,9 +31,9 @@ public final class LessonBrowserModel {
           + sim.kubectl("get", "pods", "-A", "-o", "wide").out()
           + "\n$ kubectl get svc -A\n" + sim.kubectl("get", "svc", "-A").out();
       return new Page(c.name(), c.title() == null ? c.name() : c.title(),
-          c.narrative() == null ? "" : c.narrative().strip(), overview);
+          c.narrative() == null ? "" : c.narrative().strip(), overview, sim);
     } catch (ScenarioException e) {
-      return new Page(scenario, "Cannot load " + scenario, e.getMessage(), "");
+      return new Page(scenario, "Cannot load " + scenario, e.getMessage(), "", null);
     }
   }
 }

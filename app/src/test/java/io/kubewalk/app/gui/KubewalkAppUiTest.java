@@ -42,4 +42,35 @@ class KubewalkAppUiTest {
     assertThat(overview.getText()).contains("80:30080/TCP");
     FxToolkit.cleanupStages();
   }
+
+  @Test
+  void tracesAndStepsThroughACrossNodeFlow(FxRobot robot) throws Exception {
+    ListView<LessonInfo> lessons = robot.lookup("#lessons").queryListView();
+    robot.interact(() -> lessons.getSelectionModel().select(
+        lessons.getItems().stream().filter(l -> l.name().equals("kubeadm-flannel"))
+            .findFirst().orElseThrow()));
+    TextArea overview = robot.lookup("#overview").query();
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+        () -> overview.getText().contains("172.17.0.4"));
+    TracePane pane = robot.lookup("#tracePane").query();
+    robot.interact(() -> {
+      javafx.scene.control.TabPane tabs = robot.lookup("#tabs").query();
+      tabs.getSelectionModel().select(1);
+      javafx.scene.control.ComboBox<String> from = robot.lookup("#traceFrom").query();
+      javafx.scene.control.ComboBox<String> to = robot.lookup("#traceTo").query();
+      from.getSelectionModel().select("pod/default/client");
+      to.getSelectionModel().select("pod/default/app:80/tcp");
+      to.getEditor().setText("pod/default/app:80/tcp");
+    });
+    robot.clickOn("#traceButton");
+    robot.clickOn("#stepForward").clickOn("#stepForward").clickOn("#stepForward");
+    WaitForAsyncUtils.waitForFxEvents();
+    TextArea inspector = robot.lookup("#inspector").query();
+    assertThat(pane.model().index()).isEqualTo(3);
+    assertThat(inspector.getText()).contains("Step 4 of", "BRIDGE", "cni0",
+        "up to the host's IP stack");
+    Label verdict = robot.lookup("#verdict").query();
+    assertThat(verdict.getText()).isEqualTo("DELIVERED");
+    FxToolkit.cleanupStages();
+  }
 }
