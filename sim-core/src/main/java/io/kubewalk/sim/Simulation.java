@@ -1,6 +1,7 @@
 package io.kubewalk.sim;
 
 import io.kubewalk.sim.cni.Dataplane;
+import io.kubewalk.sim.control.ApiTimeline;
 import io.kubewalk.sim.control.Cluster;
 import io.kubewalk.sim.shell.Shell;
 import io.kubewalk.sim.shell.kubectl.Kubectl;
@@ -54,6 +55,11 @@ public final class Simulation {
 
   public Trace trace(Endpoints.From from, Endpoints.To to, long seed) {
     return tracer.trace(from, to, seed);
+  }
+
+  /** The hub-and-spoke API calls of applying this scenario (see {@link ApiTimeline}). */
+  public List<ApiTimeline.ApiCall> apiTimeline() {
+    return ApiTimeline.of(cluster);
   }
 
   /** Runs an emulated {@code kubectl} command, e.g. {@code kubectl("get", "pods", "-A")}. */
