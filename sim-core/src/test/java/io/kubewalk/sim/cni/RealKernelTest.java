@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Builds a lesson's nodes and pods as real Linux network namespaces (names start with "kw-"),
+ * Builds a lesson's nodes and pods as real Linux network namespaces (names start with "kw-rk-"),
  * joined by an underlay bridge, and checks that the real kernel agrees with kubewalk: {@code ip
  * route get} for every pod pair, in every pod and on every node, prints exactly what kubewalk
  * prints, and a real TCP connection increments the counters of the devices the trace names.
@@ -33,6 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * also on failure, and no packet leaves the namespaces made here.
  */
 class RealKernelTest {
+
+  /** Every namespace this test creates starts with this; nothing else is ever deleted. */
+  private static final String PREFIX = "kw-rk-";
 
   private final Map<NetNamespace, String> names = new LinkedHashMap<>();
   private final List<String> created = new ArrayList<>();
@@ -126,13 +129,13 @@ class RealKernelTest {
   // ---- building the lesson in real namespaces --------------------------------------------
 
   private void build(Dataplane dp) throws IOException, InterruptedException {
-    String underlay = "kw-underlay";
+    String underlay = PREFIX + "underlay";
     netns(underlay);
     sh("ip", "-n", underlay, "link", "add", "br0", "type", "bridge");
     sh("ip", "-n", underlay, "link", "set", "br0", "up");
     int i = 0;
     for (NetNamespace ns : dp.nodes().values()) {
-      String name = "kw-n" + i++;
+      String name = PREFIX + "n" + i++;
       names.put(ns, name);
       netns(name);
     }
@@ -141,7 +144,7 @@ class RealKernelTest {
       for (Link l : ns.links()) {
         if (l.kind() == Link.Kind.VETH && l.peer() != null && !names.containsKey(
             l.peer().namespace())) {
-          names.put(l.peer().namespace(), "kw-p" + p++);
+          names.put(l.peer().namespace(), PREFIX + "p" + p++);
           netns(names.get(l.peer().namespace()));
         }
       }
@@ -153,7 +156,7 @@ class RealKernelTest {
           + ns.sysctl("net.ipv4.ip_forward"));
       for (Link l : ns.links()) {
         if (l.kind() == Link.Kind.ETHER) {
-          String outside = "kw-u" + u++;
+          String outside = "kw-rk-u" + u++;
           sh("ip", "-n", underlay, "link", "add", outside, "type", "veth", "peer", "name",
               l.name(), "netns", n);
           sh("ip", "-n", underlay, "link", "set", outside, "master", "br0", "up");
@@ -259,14 +262,16 @@ class RealKernelTest {
       if (!"root".equals(System.getProperty("user.name"))) {
         return false;
       }
-      Process p = new ProcessBuilder("ip", "netns", "add", "kw-probe").start();
+      new ProcessBuilder("ip", "netns", "del", PREFIX + "probe").start().waitFor();
+      Process p = new ProcessBuilder("ip", "netns", "add", PREFIX + "probe").start();
       if (p.waitFor() != 0) {
         return false;
       }
-      Process v = new ProcessBuilder("ip", "-n", "kw-probe", "link", "add", "vx", "type", "vxlan",
+      Process v = new ProcessBuilder("ip", "-n", PREFIX + "probe", "link", "add", "vx", "type",
+          "vxlan",
           "id", "1", "dstport", "8472").start();
       boolean ok = v.waitFor() == 0;
-      new ProcessBuilder("ip", "netns", "del", "kw-probe").start().waitFor();
+      new ProcessBuilder("ip", "netns", "del", PREFIX + "probe").start().waitFor();
       return ok && new ProcessBuilder("python3", "-c", "1").start().waitFor() == 0;
     } catch (IOException | InterruptedException e) {
       return false;
@@ -276,7 +281,7 @@ class RealKernelTest {
   private static void cleanupLeftovers() throws IOException, InterruptedException {
     for (String line : sh("ip", "netns", "list").split("\n")) {
       String n = line.split(" ")[0];
-      if (n.startsWith("kw-")) {
+      if (n.startsWith(PREFIX)) {
         new ProcessBuilder("ip", "netns", "del", n).start().waitFor();
       }
     }
