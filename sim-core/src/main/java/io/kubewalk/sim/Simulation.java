@@ -3,6 +3,7 @@ package io.kubewalk.sim;
 import io.kubewalk.sim.cni.Dataplane;
 import io.kubewalk.sim.control.ApiTimeline;
 import io.kubewalk.sim.control.Cluster;
+import io.kubewalk.sim.graph.TopologyGraph;
 import io.kubewalk.sim.shell.Shell;
 import io.kubewalk.sim.shell.kubectl.Kubectl;
 import io.kubewalk.sim.trace.Endpoints;
@@ -55,6 +56,11 @@ public final class Simulation {
 
   public Trace trace(Endpoints.From from, Endpoints.To to, long seed) {
     return tracer.trace(from, to, seed);
+  }
+
+  /** The topology as a graph of namespaces, interfaces and links (see {@link TopologyGraph}). */
+  public TopologyGraph topology() {
+    return tracer.topology();
   }
 
   /** The hub-and-spoke API calls of applying this scenario (see {@link ApiTimeline}). */

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     description = "Step through how Kubernetes networking works: an embedded simulator of nodes,"
         + " pods, CNI plugins, kube-proxy and the control plane.%n"
         + "With no command, opens the desktop app.",
-    subcommands = {LessonsCommand.class, TraceCommand.class, ExecCommand.class, ApiCommand.class,
+    subcommands = {LessonsCommand.class, TraceCommand.class, ExecCommand.class, ApiCommand.class, ExportCommand.class,
         KubectlCommand.class})
 public final class KubewalkCommand implements Callable<Integer> {
 

@@ -43,6 +43,11 @@ public final class Tracer {
     this.graph = TopologyGraph.of(dp);
   }
 
+  /** The graph this tracer walks. */
+  public TopologyGraph topology() {
+    return graph;
+  }
+
   /** Traces from a {@code --from} to a {@code --to}; {@code seed} picks the source port. */
   public Trace trace(Endpoints.From from, Endpoints.To to, long seed) {
     return new Walk(seed).run(from, to);
