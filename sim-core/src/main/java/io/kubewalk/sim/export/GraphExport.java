@@ -37,7 +37,7 @@ public final class GraphExport {
     });
     ex.setVertexAttributeProvider(v -> {
       Map<String, Attribute> m = new LinkedHashMap<>();
-      m.put("label", DefaultAttribute.createAttribute(v));
+      m.put("label", DefaultAttribute.createAttribute(topology.label(v)));
       boolean device = topology.link(v).isPresent();
       m.put("shape", DefaultAttribute.createAttribute(device ? "ellipse" : "box"));
       if (visited.contains(v)) {
@@ -74,7 +74,7 @@ public final class GraphExport {
     ex.registerAttribute("onPath", GraphMLExporter.AttributeCategory.NODE,
         org.jgrapht.nio.AttributeType.BOOLEAN);
     ex.setVertexAttributeProvider(v -> Map.of(
-        "label", DefaultAttribute.createAttribute(v),
+        "label", DefaultAttribute.createAttribute(topology.label(v)),
         "kind", DefaultAttribute.createAttribute(topology.link(v).isPresent() ? "interface"
             : "namespace"),
         "onPath", DefaultAttribute.createAttribute(visited.contains(v))));

@@ -55,10 +55,27 @@ public final class TopologyGraph {
 
   private final Graph<String, Edge> graph;
   private final Map<String, Link> links;
+  private final Map<String, String> podOfNamespace;
 
-  private TopologyGraph(Graph<String, Edge> graph, Map<String, Link> links) {
+  private TopologyGraph(Graph<String, Edge> graph, Map<String, Link> links,
+      Map<String, String> podOfNamespace) {
     this.graph = new AsUnmodifiableGraph<>(graph);
     this.links = Map.copyOf(links);
+    this.podOfNamespace = Map.copyOf(podOfNamespace);
+  }
+
+  /** A readable label: pod namespaces are named after their pod ("pod default/web"). */
+  public String label(String vertex) {
+    String pod = podOfNamespace.get(vertex);
+    if (pod != null) {
+      return "pod " + pod;
+    }
+    int slash = vertex.lastIndexOf('/');
+    if (slash > 0 && podOfNamespace.containsKey(vertex.substring(0, slash))) {
+      return "pod " + podOfNamespace.get(vertex.substring(0, slash)) + " "
+          + vertex.substring(slash + 1);
+    }
+    return vertex;
   }
 
   /** The graph itself: read-only, for layout, export and path queries. */
@@ -110,7 +127,11 @@ public final class TopologyGraph {
     Map<String, Link> links = new HashMap<>();
     g.addVertex(NODE_NETWORK);
     List<NetNamespace> all = new java.util.ArrayList<>(dp.nodes().values());
-    dp.cluster().pods().forEach(p -> dp.pod(p).ifPresent(all::add));
+    Map<String, String> pods = new HashMap<>();
+    dp.cluster().pods().forEach(p -> dp.pod(p).ifPresent(ns -> {
+      all.add(ns);
+      pods.put(id(ns), p.key());
+    }));
     for (NetNamespace ns : all) {
       g.addVertex(id(ns));
       for (Link l : ns.links()) {
@@ -146,6 +167,6 @@ public final class TopologyGraph {
         }
       }
     }
-    return new TopologyGraph(g, links);
+    return new TopologyGraph(g, links, pods);
   }
 }

@@ -25,7 +25,8 @@ class GraphExportTest {
   void dotLabelsEveryVertexAndHighlightsTheTracePath() {
     String dot = GraphExport.dot(sim.topology(), trace);
     assertThat(dot).startsWith("graph kubewalk {").contains("label=\"node01/flannel.1\"",
-        "label=\"controlplane/cni0\"", "label=\"node-network\"", "label=\"tunnel\"");
+        "label=\"controlplane/cni0\"", "label=\"node-network\"", "label=\"tunnel\"",
+        "label=\"pod default/client\"", "label=\"pod default/app eth0\"");
     assertThat(dot.lines().filter(l -> l.contains("color=\"red\"") || l.contains("color=red")))
         .anySatisfy(l -> assertThat(l).contains("node01/flannel.1"));
   }
