@@ -8,6 +8,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
@@ -32,7 +33,9 @@ final class TracePane extends BorderPane {
   private final TextArea inspector = new TextArea();
   private final Label verdict = new Label();
   private final Timeline player = new Timeline(new KeyFrame(Duration.millis(900), e -> step(1)));
+  private final TopologyCanvas canvas = new TopologyCanvas();
   private TraceViewModel model;
+  private TopologyLayout layout;
 
   TracePane() {
     from.setId("traceFrom");
@@ -69,8 +72,14 @@ final class TracePane extends BorderPane {
     HBox.setHgrow(verdict, Priority.ALWAYS);
     SplitPane split = new SplitPane(events, inspector);
     split.setDividerPositions(0.42);
+    canvas.setId("topology");
+    ScrollPane topo = new ScrollPane(canvas);
+    topo.setPannable(true);
+    SplitPane vertical = new SplitPane(topo, split);
+    vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
+    vertical.setDividerPositions(0.5);
     setTop(pick);
-    setCenter(split);
+    setCenter(vertical);
     setBottom(controls);
     setPadding(new Insets(8));
 
@@ -100,6 +109,8 @@ final class TracePane extends BorderPane {
   void show(Simulation sim) {
     player.stop();
     model = sim == null ? null : new TraceViewModel(sim);
+    layout = sim == null ? null : TopologyLayout.of(sim);
+    canvas.show(layout, null);
     events.getItems().clear();
     inspector.clear();
     verdict.setText("");
@@ -167,6 +178,7 @@ final class TracePane extends BorderPane {
     if (model.trace() != null && !model.trace().steps().isEmpty()) {
       events.getSelectionModel().select(model.index());
       events.scrollTo(Math.max(0, model.index() - 3));
+      canvas.show(layout, model.trace().steps().get(model.index()));
     }
     inspector.setText(model.inspector());
   }
