@@ -47,7 +47,10 @@ final class TopologyCanvas extends Canvas {
     g.setLineDashes(0);
     g.setTextAlign(TextAlignment.CENTER);
     g.setFont(Font.font(12));
-    for (TopologyLayout.Box b : layout.boxes().values()) {
+    java.util.List<TopologyLayout.Box> ordered = layout.boxes().values().stream()
+        .sorted(java.util.Comparator.comparingInt(b -> java.util.List.of("network", "node",
+            "device", "pod").indexOf(b.kind()))).toList();
+    for (TopologyLayout.Box b : ordered) {
       boolean node = b.kind().equals("node");
       Color fill = b == here ? Color.web("#ffcc80") : node ? Color.web("#eef3fb")
           : b.kind().equals("pod") ? Color.web("#e8f5e9") : b.kind().equals("network")

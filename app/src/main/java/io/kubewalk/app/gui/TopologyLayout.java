@@ -55,6 +55,13 @@ public final class TopologyLayout {
     TopologyGraph g = sim.topology();
     List<Node> nodes = sim.cluster().nodes();
     double maxY = 0;
+    int rows = 1;
+    for (Node n : nodes) {
+      long count = sim.cluster().podsOn(n.name()).stream()
+          .filter(p -> !p.hostNetwork() && dp.pod(p).isPresent()).count();
+      rows = Math.max(rows, (int) ((count + 1) / 2));
+    }
+    double devY = 20 + rows * (POD_H + 12) + 28;
     for (int i = 0; i < nodes.size(); i++) {
       Node n = nodes.get(i);
       double x0 = 20 + i * COL;
@@ -68,10 +75,9 @@ public final class TopologyLayout {
         double px = x0 + 10 + (k % 2) * (POD_W + 10);
         double py = y + (k / 2) * (POD_H + 12);
         String id = TopologyGraph.id(ns);
-        boxes.put(id, new Box(id, px, py, POD_W, POD_H, p.name() + "\n" + p.podIp(), "pod"));
-        maxY = Math.max(maxY, py + POD_H);
+        String name = p.name().length() > 18 ? p.name().substring(0, 17) + "…" : p.name();
+        boxes.put(id, new Box(id, px, py, POD_W, POD_H, name + "\n" + p.podIp(), "pod"));
       }
-      double devY = Math.max(maxY, y + POD_H) + 40;
       String hostId = TopologyGraph.id(host);
       List<Link> devices = host.links().stream().filter(d -> d.kind() == Link.Kind.BRIDGE
           || d.kind() == Link.Kind.VXLAN || d.kind() == Link.Kind.IPIP

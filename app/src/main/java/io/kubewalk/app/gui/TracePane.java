@@ -34,6 +34,7 @@ final class TracePane extends BorderPane {
   private final Label verdict = new Label();
   private final Timeline player = new Timeline(new KeyFrame(Duration.millis(900), e -> step(1)));
   private final TopologyCanvas canvas = new TopologyCanvas();
+  private final ScrollPane topo;
   private TraceViewModel model;
   private TopologyLayout layout;
 
@@ -73,7 +74,7 @@ final class TracePane extends BorderPane {
     SplitPane split = new SplitPane(events, inspector);
     split.setDividerPositions(0.42);
     canvas.setId("topology");
-    ScrollPane topo = new ScrollPane(canvas);
+    topo = new ScrollPane(canvas);
     topo.setPannable(true);
     SplitPane vertical = new SplitPane(topo, split);
     vertical.setOrientation(javafx.geometry.Orientation.VERTICAL);
@@ -178,7 +179,13 @@ final class TracePane extends BorderPane {
     if (model.trace() != null && !model.trace().steps().isEmpty()) {
       events.getSelectionModel().select(model.index());
       events.scrollTo(Math.max(0, model.index() - 3));
-      canvas.show(layout, model.trace().steps().get(model.index()));
+      var step = model.trace().steps().get(model.index());
+      canvas.show(layout, step);
+      TopologyLayout.Box b = layout.boxFor(step.node(), step.netns(), step.device());
+      if (b != null && layout.width() > 0 && layout.height() > 0) {
+        topo.setHvalue(Math.min(1, b.cx() / layout.width()));
+        topo.setVvalue(Math.min(1, b.cy() / layout.height()));
+      }
     }
     inspector.setText(model.inspector());
   }
