@@ -22,12 +22,4 @@ public record CniConfig(Plugin plugin, String backend, Cidr ipallocRange, boolea
     kindnet,
     none
   }
-
-  public static CniConfig flannel() {
-    return new CniConfig(Plugin.flannel, "vxlan", null, true, 0, 1, 8472);
-  }
-
-  public CniConfig withInstalled(boolean b) {
-    return new CniConfig(plugin, backend, ipallocRange, b, mtu, vni, vxlanPort);
-  }
 }

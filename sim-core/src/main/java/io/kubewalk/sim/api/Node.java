@@ -46,10 +46,6 @@ public record Node(
     return new Node(name, role, addresses, cidr, labels, taints, gateway, mtu);
   }
 
-  public Node withName(String n) {
-    return new Node(n, role, addresses, podCidr, labels, taints, gateway, mtu);
-  }
-
   public Node withAddresses(List<IfAddr> addrs, Ip gw) {
     return new Node(name, role, addrs, podCidr, labels, taints, gw, mtu);
   }

@@ -96,10 +96,6 @@ public record Cidr(Ip network, int prefix) implements Comparable<Cidr> {
     return network.plus(size() - 1);
   }
 
-  public Ip last() {
-    return broadcast();
-  }
-
   /** The index-th sub-prefix of the given length, as node IPAM slices a cluster CIDR. */
   public Cidr subnet(int newPrefix, long index) {
     if (newPrefix < prefix) {

@@ -47,15 +47,6 @@ public record Ip(int bits) implements Comparable<Ip> {
     }
   }
 
-  public static boolean isValid(String text) {
-    try {
-      parse(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   public static Ip of(int a, int b, int c, int d) {
     return new Ip((a & 0xff) << 24 | (b & 0xff) << 16 | (c & 0xff) << 8 | (d & 0xff));
   }
@@ -74,10 +65,6 @@ public record Ip(int bits) implements Comparable<Ip> {
 
   public boolean isLoopback() {
     return octet(0) == 127;
-  }
-
-  public byte[] toBytes() {
-    return new byte[] {(byte) octet(0), (byte) octet(1), (byte) octet(2), (byte) octet(3)};
   }
 
   @Override

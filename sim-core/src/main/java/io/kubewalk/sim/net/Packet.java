@@ -33,9 +33,4 @@ public record Packet(
   public Packet withOuter(Outer o) {
     return new Packet(src, dst, proto, sport, dport, ttl, mark, o);
   }
-
-  /** The same flow seen from the other end: addresses and ports swapped, no mark, no outer. */
-  public Packet reversed() {
-    return new Packet(dst, src, proto, dport, sport, 64, 0, null);
-  }
 }

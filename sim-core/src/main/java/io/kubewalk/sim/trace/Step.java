@@ -42,8 +42,4 @@ public record Step(
     REJECT,
     DROP
   }
-
-  public Step withIndex(int i) {
-    return new Step(i, node, netns, device, kind, detail, rule, packet, ct);
-  }
 }

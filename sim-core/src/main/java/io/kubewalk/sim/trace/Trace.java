@@ -55,11 +55,6 @@ public record Trace(
   /** What the kernel did to classify this packet: rules evaluated and hash/map lookups. */
   public record Cost(int rulesEvaluated, int lookups) {}
 
-  public Trace withReply(Trace r) {
-    return new Trace(verdict, reason, hint, service, deliveredTo, sourceSeen, masqueraded,
-        candidates, steps, cost, r);
-  }
-
   /** The namespaces the packet passed through, in order, each once per visit. */
   public List<String> hops() {
     List<String> out = new java.util.ArrayList<>();

@@ -141,11 +141,6 @@ public final class Link {
     return this;
   }
 
-  public Link down() {
-    this.up = false;
-    return this;
-  }
-
   @Override
   public String toString() {
     return ns.name() + ":" + name;
