@@ -7,6 +7,7 @@ import io.kubewalk.sim.api.Pod;
 import io.kubewalk.sim.api.Service;
 import io.kubewalk.sim.api.ServicePort;
 import io.kubewalk.sim.control.Cluster;
+import io.kubewalk.sim.control.StaticPods;
 import io.kubewalk.sim.net.Ip;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -99,9 +100,9 @@ public final class Kubectl {
           o.words.add(a);
         }
       }
-      if (!o.output.isEmpty() && !o.output.equals("wide") && !o.output.equals("name")) {
+      if (!o.output.isEmpty() && !List.of("wide", "name", "yaml").contains(o.output)) {
         throw new IllegalArgumentException("error: output format \"" + o.output
-            + "\" is not supported by kubewalk (supported: wide, name)");
+            + "\" is not supported by kubewalk (supported: wide, name, yaml for one pod)");
       }
       return o;
     }
@@ -188,6 +189,12 @@ public final class Kubectl {
     if (o.output.equals("name")) {
       return Result.ok(pods.stream().map(p -> "pod/" + p.name() + "\n")
           .collect(Collectors.joining()));
+    }
+    if (o.output.equals("yaml")) {
+      if (name == null) {
+        return Result.error("error: kubewalk prints -o yaml for one pod: get pod NAME -o yaml");
+      }
+      return Result.ok(podYaml(pods.get(0)));
     }
     TabWriter t = new TabWriter();
     List<String> h = new ArrayList<>();
@@ -446,6 +453,16 @@ public final class Kubectl {
           .map(c -> c.containerPort() + "/" + c.protocol().name())
           .collect(Collectors.joining(", ")));
     }
+    if (node != null) {
+      StaticPods.of(p, node, cluster).ifPresent(m -> {
+        d.field("Containers", null);
+        d.raw("  " + m.component() + ":");
+        d.raw("    Image:         " + m.image());
+        d.raw("    Command:");
+        m.command().forEach(c -> d.raw("      " + c));
+        d.raw("    Liveness:      " + probe(m.liveness()));
+      });
+    }
     d.field("Host Network", p.hostNetwork() ? "true" : "false");
     d.field("Conditions", null);
     boolean running = p.phase() == Pod.Phase.RUNNING;
@@ -569,6 +586,73 @@ public final class Kubectl {
       return sb.toString().lines().map(String::stripTrailing)
           .collect(Collectors.joining("\n", "", "\n"));
     }
+  }
+
+  /** kubectl describe's probe line. */
+  static String probe(StaticPods.Probe pr) {
+    return "http-get " + pr.scheme().toLowerCase(java.util.Locale.ROOT) + "://" + pr.host()
+        + ":" + pr.port() + pr.path() + " delay=" + pr.initialDelay() + "s timeout="
+        + pr.timeout() + "s period=" + pr.period() + "s #success=1 #failure="
+        + pr.failureThreshold();
+  }
+
+  /** The parts of a pod's YAML kubewalk models, in kubectl's field order. */
+  private String podYaml(Pod p) {
+    StringBuilder y = new StringBuilder("apiVersion: v1\nkind: Pod\nmetadata:\n");
+    if (!p.labels().isEmpty()) {
+      y.append("  labels:\n");
+      new TreeMap<>(p.labels()).forEach((k, v) -> y.append("    ").append(k).append(": ")
+          .append(v.isEmpty() ? "\"\"" : v).append('\n'));
+    }
+    y.append("  name: ").append(p.name()).append("\n  namespace: ").append(p.namespace())
+        .append("\nspec:\n  containers:\n");
+    Node node = p.nodeName() == null ? null : cluster.node(p.nodeName()).orElse(null);
+    var manifest = node == null ? java.util.Optional.<StaticPods.Manifest>empty()
+        : StaticPods.of(p, node, cluster);
+    if (manifest.isPresent()) {
+      StaticPods.Manifest m = manifest.get();
+      y.append("  - command:\n");
+      m.command().forEach(c -> y.append("    - ").append(c).append('\n'));
+      y.append("    image: ").append(m.image()).append('\n');
+      StaticPods.Probe pr = m.liveness();
+      y.append("    livenessProbe:\n      failureThreshold: ").append(pr.failureThreshold())
+          .append("\n      httpGet:\n        host: ").append(pr.host())
+          .append("\n        path: ").append(pr.path()).append("\n        port: ")
+          .append(pr.port()).append("\n        scheme: ").append(pr.scheme())
+          .append("\n      initialDelaySeconds: ").append(pr.initialDelay())
+          .append("\n      periodSeconds: ").append(pr.period())
+          .append("\n      successThreshold: 1\n      timeoutSeconds: ").append(pr.timeout())
+          .append("\n    name: ").append(m.component()).append('\n');
+    } else {
+      y.append("  - name: ").append(p.name().replaceAll("-[a-z0-9]{5}$", "")).append('\n');
+      if (!p.ports().isEmpty()) {
+        y.append("    ports:\n");
+        for (var c : p.ports()) {
+          y.append("    - containerPort: ").append(c.containerPort()).append('\n');
+          if (c.name() != null) {
+            y.append("      name: ").append(c.name()).append('\n');
+          }
+          y.append("      protocol: ").append(c.protocol().name()).append('\n');
+        }
+      }
+    }
+    if (p.hostNetwork()) {
+      y.append("  hostNetwork: true\n");
+    }
+    if (p.nodeName() != null) {
+      y.append("  nodeName: ").append(p.nodeName()).append('\n');
+    }
+    y.append("status:\n");
+    if (node != null) {
+      y.append("  hostIP: ").append(node.internalIp()).append('\n');
+    }
+    y.append("  phase: ").append(p.phase() == Pod.Phase.RUNNING ? "Running" : "Pending")
+        .append('\n');
+    if (p.podIp() != null) {
+      y.append("  podIP: ").append(p.podIp()).append("\n  podIPs:\n  - ip: ")
+          .append(p.podIp()).append('\n');
+    }
+    return y.toString();
   }
 
   // ---- cluster-info and the raw API ---------------------------------------------------------

@@ -59,6 +59,30 @@ class KubectlTest {
   }
 
   @Test
+  void staticPodsCarryTheSeedsLivenessProbes() {
+    Simulation sim = Kubewalk.lesson("kubeadm-flannel");
+    assertThat(sim.kubectl("get", "pod", "-n", "kube-system", "etcd-controlplane", "-o", "yaml")
+        .out()).contains("""
+            livenessProbe:
+              failureThreshold: 8
+              httpGet:
+                host: 127.0.0.1
+                path: /health?exclude=NOSPACE&serializable=true
+                port: 2381
+                scheme: HTTP
+        """);
+    assertThat(sim.kubectl("describe", "pod", "-n", "kube-system",
+        "kube-apiserver-controlplane").out()).contains("Liveness:      http-get"
+            + " https://192.168.122.177:6443/livez delay=10s timeout=15s period=10s #success=1"
+            + " #failure=8");
+    assertThat(sim.kubectl("describe", "pod", "-n", "kube-system",
+        "kube-scheduler-controlplane").out()).contains("https://127.0.0.1:10259/healthz");
+    assertThat(sim.kubectl("describe", "pod", "-n", "kube-system",
+        "kube-controller-manager-controlplane").out())
+        .contains("https://127.0.0.1:10257/healthz");
+  }
+
+  @Test
   void rawApiAnswersTheApiVersionsDocument() {
     String out = Kubewalk.lesson("kubeadm-flannel").kubectl("get", "--raw", "/api").out();
     assertThat(out).isEqualTo("{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
