@@ -5,10 +5,15 @@ import javafx.application.Application;
 /** Starts the desktop app; reports a missing display in one line instead of a stack trace. */
 public final class GuiLauncher {
 
+  private static final java.util.logging.Logger QUIET =
+      java.util.logging.Logger.getLogger("com.sun.javafx.application.PlatformImpl");
+
   private GuiLauncher() {}
 
   /** Opens the app on a lesson name or scenario file; returns the process exit code. */
   public static int launch(String scenario) {
+    // JavaFX warns that it runs from the classpath (the fat jar); that is intended here.
+    QUIET.setLevel(java.util.logging.Level.SEVERE);
     try {
       Application.launch(KubewalkApp.class, scenario);
       return 0;
