@@ -6,7 +6,7 @@ import javafx.application.Application;
 public final class GuiLauncher {
 
   private static final java.util.logging.Logger QUIET =
-      java.util.logging.Logger.getLogger("com.sun.javafx.application.PlatformImpl");
+      java.util.logging.Logger.getLogger("javafx");
 
   private GuiLauncher() {}
 
