@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kubewalk exec -s S NODE|pod/NS/NAME -- ip route}. */
 @Command(name = "exec", mixinStandardHelpOptions = true,
-    description = {"Run an emulated command on a node or in a pod's network namespace:",
-        "  " + Shell.NODE_COMMANDS})
+    description = {"Run an emulated command on a node or in a pod's network namespace.",
+        "Supported: " + Shell.NODE_COMMANDS})
 final class ExecCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

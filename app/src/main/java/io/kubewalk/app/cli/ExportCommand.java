@@ -18,10 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kubewalk export -s S dot|graphml [-o FILE] [--from F --to T]}. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Export the topology graph (namespaces, interfaces, veths, bridge ports,"
-        + " wires, tunnels) as Graphviz DOT or GraphML;",
-        "with --from/--to the trace's path is highlighted. Render DOT with: dot -Tsvg -o"
-            + " topo.svg topo.dot"})
+    description = {"Export the topology graph as Graphviz DOT or GraphML.",
+        "Namespaces, interfaces, veths, bridge ports, wires and tunnels; with --from/--to the"
+            + " trace's path is highlighted. Render DOT with: dot -Tsvg -o topo.svg topo.dot"})
 final class ExportCommand implements Callable<Integer> {
 
   enum Format { dot, graphml }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kubewalk kubectl -s S -- get pods -A -o wide}. */
 @Command(name = "kubectl", mixinStandardHelpOptions = true,
-    description = {"Run an emulated kubectl against the scenario's cluster:",
+    description = {"Run an emulated kubectl against the scenario's cluster.",
         "  get nodes|pods|svc|endpoints|endpointslices|namespaces [NAME] [-o wide] [-n NS|-A]",
         "  get pod NAME -o yaml",
         "  describe pod|svc NAME [-n NS]",
