@@ -136,4 +136,19 @@ class CliTest {
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).startsWith("kubewalk: no pod default/nope");
   }
+
+  @Test
+  void anInternalErrorIsOneLinePlusAReportFile() throws IOException {
+    java.io.StringWriter sw = new java.io.StringWriter();
+    int code = KubewalkCommand.handle(new IllegalStateException("boom"),
+        new java.io.PrintWriter(sw, true));
+    assertThat(code).isEqualTo(KubewalkCommand.EXIT_INTERNAL);
+    String line = sw.toString();
+    assertThat(line.lines()).hasSize(1);
+    assertThat(line).startsWith("kubewalk: internal error: java.lang.IllegalStateException: boom"
+        + " (full report written to ");
+    Path report = Path.of(line.substring(line.indexOf("written to ") + 11, line.lastIndexOf(')')));
+    assertThat(Files.readString(report)).contains("IllegalStateException: boom", "at ");
+    Files.delete(report);
+  }
 }
