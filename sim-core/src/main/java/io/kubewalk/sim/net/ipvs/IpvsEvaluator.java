@@ -70,8 +70,8 @@ public final class IpvsEvaluator {
         + ", " + p.dport() + ") found the virtual service"));
     List<RealServer> rs = vs.sortedRealServers().stream().filter(r -> r.weight() > 0).toList();
     if (rs.isEmpty()) {
-      steps.add(new Step(line, "the virtual service has no real server with weight > 0: IPVS "
-          + "drops the packet (the client sees a timeout or a reset)"));
+      steps.add(new Step(line, "the virtual service has no real server with weight > 0: ip_vs_leave() answers "
+          + "ICMP port unreachable and drops the packet"));
       return new Result(vs, null, List.of(), false, steps, 1);
     }
     List<Candidate> cands = candidates(vs, rs);
@@ -112,7 +112,10 @@ public final class IpvsEvaluator {
     if (vs.persistent()) {
       templates.put(template, chosen);
     }
-    table.addConnection(new ConnectionEntry(p.proto(), 900, "SYN_RECV", p.src(), p.sport(),
+    // ip_vs_proto timeouts for the first packet: TCP SYN_RECV 60s, UDP 300s.
+    boolean udp = p.proto() == io.kubewalk.sim.net.Protocol.UDP;
+    table.addConnection(new ConnectionEntry(p.proto(), udp ? 300 : 60, udp ? "UDP" : "SYN_RECV",
+        p.src(), p.sport(),
         p.dst(), p.dport(), chosen.address(), chosen.port()));
     return new Result(vs, chosen, cands, false, steps, lookups);
   }
