@@ -49,4 +49,14 @@ public record ProxyConfig(
   public int masqueradeMark() {
     return 1 << masqueradeBit;
   }
+
+  public ProxyConfig withMode(Mode m) {
+    return new ProxyConfig(m, clusterCidr, masqueradeAll, detectLocalMode, nodePortAddresses,
+        masqueradeBit, localhostNodePorts, ipvsScheduler);
+  }
+
+  public ProxyConfig withClusterCidr(Cidr c) {
+    return new ProxyConfig(mode, c, masqueradeAll, detectLocalMode, nodePortAddresses,
+        masqueradeBit, localhostNodePorts, ipvsScheduler);
+  }
 }
