@@ -71,8 +71,9 @@ public final class NetfilterEvaluator {
 
   /**
    * Runs every table of a hook. The nat table is consulted only for a connection's first packet
-   * (ctstate NEW without DNAT/SNAT yet), as in the kernel; a DNAT adds the DNAT state for the
-   * tables that follow.
+   * (ctstate NEW) and only while that direction's mapping is unset (no DNAT yet at PREROUTING and
+   * OUTPUT, no SNAT yet at INPUT and POSTROUTING), as in the kernel; a DNAT or SNAT adds that
+   * state for the tables that follow.
    */
   public static HookResult hook(NetfilterTables tables, Hook hook, PacketContext ctx,
       RandomChoice rnd) {
@@ -83,8 +84,9 @@ public final class NetfilterEvaluator {
       if (!tables.has(t) || tables.chain(t, hook.name()) == null) {
         continue;
       }
-      if (t == Table.NAT && !(c.ctState().contains(CtState.NEW)
-          && !c.ctState().contains(CtState.DNAT) && !c.ctState().contains(CtState.SNAT))) {
+      boolean dstManip = hook == Hook.PREROUTING || hook == Hook.OUTPUT;
+      if (t == Table.NAT && (!c.ctState().contains(CtState.NEW)
+          || c.ctState().contains(dstManip ? CtState.DNAT : CtState.SNAT))) {
         continue;
       }
       TraversalResult r = traverse(tables, t, hook.name(), c, rnd);
