@@ -24,9 +24,7 @@ public final class IptablesList {
     if (chain != null) {
       Chain c = tables.chain(table, chain);
       if (c == null) {
-        throw new IllegalArgumentException(
-            "iptables v1.8.9 (nf_tables): chain `" + chain + "' in table `" + table.lower()
-                + "' is incompatible, use 'nft' tool.");
+        throw new IllegalArgumentException("iptables: No chain/target/match by that name.");
       }
       chains.add(c);
     } else {
