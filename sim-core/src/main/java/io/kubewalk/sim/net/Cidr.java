@@ -46,8 +46,11 @@ public record Cidr(Ip network, int prefix) implements Comparable<Cidr> {
       throw new IllegalArgumentException("'" + text + "' is not a CIDR (expected a.b.c.d/len)");
     }
     try {
+      // toAddress() returns null for "/24" (a prefix alone); wildcards like 1.2.3.*/24 are
+      // ranges, not CIDRs: refuse both.
       IPAddress a = new IPAddressString(text.trim()).toAddress();
-      if (!a.isIPv4() || a.getNetworkPrefixLength() == null) {
+      if (a == null || !a.isIPv4() || a.getNetworkPrefixLength() == null
+          || text.contains("*") || text.contains("-") || text.indexOf('/') == 0) {
         throw new IllegalArgumentException("'" + text + "' is not an IPv4 CIDR");
       }
       return a;
