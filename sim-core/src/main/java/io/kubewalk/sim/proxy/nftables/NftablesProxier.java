@@ -390,7 +390,10 @@ public final class NftablesProxier {
     return out;
   }
 
-  /** The CIDR the local-traffic detector uses, or null when it is not implemented. */
+  /**
+   * The CIDR the local-traffic detector uses; null (no traffic counts as local) for
+   * BridgeInterface and InterfaceNamePrefix, which kubewalk does not model.
+   */
   static Cidr localCidr(ProxyConfig cfg, ProxyInput in) {
     String mode = cfg.detectLocalMode() == null ? "ClusterCIDR" : cfg.detectLocalMode();
     return switch (mode) {
