@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code kubewalk trace -s S --from F --to T [--seed N] [--json]}. */
+/** {@code kubewalk trace -s S --from F --to T [--seed N] [--reply] [--json]}. */
 @Command(name = "trace", mixinStandardHelpOptions = true,
     description = "Trace a packet hop by hop through the cluster.")
 final class TraceCommand implements Callable<Integer> {
@@ -30,7 +30,8 @@ final class TraceCommand implements Callable<Integer> {
   String enter;
 
   @Option(names = "--to", required = true, paramLabel = "T",
-      description = "IP:PORT/PROTO or pod/NS/NAME:PORT[/PROTO]")
+      description = "IP:PORT/PROTO, svc/NS/NAME:PORT, pod/NS/NAME:PORT[/PROTO] or a Service"
+          + " DNS name NAME[.NS[.svc[.cluster.local]]]:PORT/PROTO")
   String to;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed for random choices"
@@ -39,6 +40,10 @@ final class TraceCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print the trace as JSON (the documented contract).")
   boolean json;
+
+  @Option(names = "--reply", description = "Also trace the answer (TCP SYN-ACK) back to the"
+      + " client through conntrack's reverse translations.")
+  boolean reply;
 
   @Override
   public Integer call() {
@@ -53,7 +58,7 @@ final class TraceCommand implements Callable<Integer> {
     Simulation sim = scenario.load();
     Trace trace;
     try {
-      trace = sim.trace(f, t, seed);
+      trace = sim.trace(f, t, seed, reply);
     } catch (IllegalArgumentException e) {
       throw new KubewalkCommand.UserError(e.getMessage());
     }

@@ -263,7 +263,8 @@ public final class Tracer {
     Trace answer(NetNamespace ns, Packet got) {
       Packet pk = Packet.of(got.dst(), got.dport(), got.src(), got.sport(), got.proto());
       RouteLookup r = ns.lookup(pk.dst());
-      step(ns, r.dev(), Step.Kind.SEND, where(ns) + " answers ("
+      String who = podOfNamespace(ns).map(p -> "pod " + p.key()).orElse(where(ns));
+      step(ns, r.dev(), Step.Kind.SEND, who + " answers ("
           + (pk.proto() == Protocol.TCP ? "SYN-ACK" : "reply") + ") from " + pk.src() + ":"
           + pk.sport() + " to " + pk.dst() + ":" + pk.dport(), null, pk);
       return output(ns, r, pk, new Target(pk.dst(), pk.dport(), pk.proto(), null, null, null));
@@ -773,6 +774,9 @@ public final class Tracer {
         masq = sourceNat(r.nat(), after, out, nextHop);
       }
       for (NetfilterStep s : r.steps()) {
+        if (s.policy() && t.chain(s.table(), s.chain()).rules().isEmpty()) {
+          continue; // an empty built-in chain: nothing to show
+        }
         Packet shown = masq != null && s == last(r.steps()) ? masq : s.packet();
         emit(ns, in, out, s, shown, v);
       }
@@ -785,7 +789,7 @@ public final class Tracer {
           || r.verdict() == TraversalResult.Verdict.REJECT) {
         return new Hooked(after, blocked(ns, hook, r, after));
       }
-      if (!v.fresh && !dstHook) {
+      if (!v.fresh && (hook == Hook.POSTROUTING || hook == Hook.INPUT)) {
         after = translate(ns, v, after, false);
       }
       if (hook == Hook.POSTROUTING || hook == Hook.INPUT) {
@@ -834,10 +838,10 @@ public final class Tracer {
       if (!v.fresh) {
         return "ESTABLISHED";
       }
-      if (v.entry.snat() || !shown.src().equals(v.entry.original().src())) {
+      if (!shown.src().equals(v.entry.original().src())) {
         return "SNAT";
       }
-      return v.entry.dnat() || !shown.dst().equals(v.entry.original().dst()) ? "DNAT" : "NEW";
+      return !shown.dst().equals(v.entry.original().dst()) ? "DNAT" : "NEW";
     }
 
     /**

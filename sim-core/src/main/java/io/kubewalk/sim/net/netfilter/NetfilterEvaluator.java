@@ -259,7 +259,7 @@ public final class NetfilterEvaluator {
         return "goto " + t.name();
       }
       String l = t.listing();
-      return l.isEmpty() ? t.name() : t.name() + " " + l;
+      return l.isEmpty() ? t.name() : l.startsWith(t.name() + " ") ? l : t.name() + " " + l;
     }
 
     private boolean matches(Rule r) {
