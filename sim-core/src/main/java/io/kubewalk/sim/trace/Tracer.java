@@ -762,13 +762,14 @@ public final class Tracer {
           recent.computeIfAbsent(ns.node(), k -> new RecentLists()), 0,
           (set, p, dirs) -> CniRules.inCalicoSet(cluster, set,
               dirs.get(0).equals("src") ? p.src() : p.dst()));
+      RecentLists before = ctx.recent().copy();
       NetfilterEvaluator.HookResult r = NetfilterEvaluator.hook(t, hook, ctx,
           prob -> random.nextDouble() < prob);
       rulesEvaluated += r.rulesEvaluated();
       Packet after = r.packet();
       Packet masq = null;
       if (r.nat() instanceof io.kubewalk.sim.net.netfilter.Target.Dnat) {
-        collectCandidates(t, hook, ctx);
+        collectCandidates(t, hook, ctx.withRecent(before));
         v.entry.dnatTo(after.dst(), after.dport());
       } else if (r.nat() != null && out != null) {
         masq = sourceNat(r.nat(), after, out, nextHop);
