@@ -2,16 +2,20 @@ package io.kubewalk.sim.shell.sockets;
 
 import io.kubewalk.sim.api.CniConfig;
 import io.kubewalk.sim.api.Node;
+import io.kubewalk.sim.api.Service;
 import io.kubewalk.sim.control.Cluster;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The processes of a node's host network namespace and the sockets they listen on, as a kubeadm
  * node runs them (the seed's {@code netstat -npl}): etcd on 127.0.0.1:2379, NODE_IP:2379, peer
  * 2380 and 127.0.0.1:2381 for health and metrics; kube-apiserver on *:6443; the scheduler and
  * controller-manager on 127.0.0.1 only; kubelet on *:10250 and 127.0.0.1:10248; kube-proxy on
- * 127.0.0.1:10249 and *:10256.
+ * 127.0.0.1:10249 and *:10256, plus the healthCheckNodePort of every Service with
+ * externalTrafficPolicy Local (answered on every node: 200 where an endpoint is local, 503 where
+ * none is).
  */
 public final class NodeProcesses {
 
@@ -52,6 +56,8 @@ public final class NodeProcesses {
       l.add(new Listener("tcp", "*", 10255, 4203, "kubelet"));
     }
     l.add(new Listener("tcp", "*", 10256, 4629, "kube-proxy"));
+    cluster.services().stream().map(Service::healthCheckNodePort).filter(Objects::nonNull)
+        .sorted().forEach(hc -> l.add(new Listener("tcp", "*", hc, 4629, "kube-proxy")));
     l.add(new Listener("udp", "127.0.0.53", 53, 578, "systemd-resolve"));
     if (cni.plugin() == CniConfig.Plugin.flannel && "vxlan".equals(cni.backend())
         && cni.installed()) {
