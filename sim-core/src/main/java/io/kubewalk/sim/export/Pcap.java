@@ -5,6 +5,7 @@ import io.kubewalk.sim.net.Ip;
 import io.kubewalk.sim.net.Packet;
 import io.kubewalk.sim.net.ns.Link;
 import io.kubewalk.sim.net.ns.NetNamespace;
+import io.kubewalk.sim.net.ns.RouteLookup;
 import io.kubewalk.sim.trace.Step;
 import io.kubewalk.sim.trace.Trace;
 import java.io.ByteArrayOutputStream;
@@ -107,6 +108,7 @@ public final class Pcap {
     final long ack;
     final int flags;
     final int mss;
+    final String[][] l2;
 
     Direction(Trace trace, Direction forward, Dataplane dp) {
       this.trace = trace;
@@ -120,6 +122,7 @@ public final class Pcap {
       Optional<Link> dev = trace.steps().isEmpty() ? Optional.empty()
           : link(dp, trace.steps().get(0));
       this.mss = dev.map(l -> l.mtu() - 40).filter(m -> m > 0).orElse(1460);
+      this.l2 = layer2(trace, dp);
     }
   }
 
@@ -127,24 +130,21 @@ public final class Pcap {
     Packet p = s.packet();
     byte[] inner = ipv4(p.src(), p.dst(), p.proto().number(), p.ttl(), dir.ipId,
         transport(p, dir));
-    Optional<Link> dev = link(dp, s);
-    String srcMac = dev.map(Link::mac).filter(m -> m != null).orElseGet(() -> derivedMac(
-        s.node() + "/" + s.netns() + "/" + s.device()));
+    String[] l2 = dir.l2[s.index()];
     Packet.Outer o = p.outer();
     if (o == null) {
-      return ether(nextMac(s, dir, dp).orElseGet(() -> ipMac(p.dst())), srcMac, inner);
+      return ether(l2[1], l2[0], inner);
     }
-    NetNamespace here = namespace(dp, s.node(), s.netns()).orElse(null);
-    NetNamespace there = nodeWithAddress(dp, o.dst()).orElse(null);
-    String outerSrc = macOf(here, o.src()).orElse(srcMac);
-    String outerDst = macOf(there, o.dst()).orElseGet(() -> ipMac(o.dst()));
+    Optional<NetNamespace> here = namespace(dp, s.node(), s.netns());
+    String outerSrc = here.flatMap(ns -> ns.linkWithAddress(o.src())).map(Link::mac)
+        .filter(m -> m != null).orElseGet(() -> ipMac(o.src()));
+    String outerDst = here.map(ns -> ns.lookup(o.dst())).filter(r -> r.dev() != null)
+        .map(r -> resolve(dp, here.get(), r.nextHop(), r.dev())).orElseGet(() -> ipMac(o.dst()));
     int outerId = mix(o.src().bits(), o.dst().bits(), dir.ipId) & 0xffff;
     if (o.dport() == 0) {
       return ether(outerDst, outerSrc, ipv4(o.src(), o.dst(), IPPROTO_IPIP, 64, outerId, inner));
     }
-    String innerSrc = vxlanMac(here, o.vni()).orElseGet(() -> derivedMac("vxlan/" + o.src()));
-    String innerDst = vxlanMac(there, o.vni()).orElseGet(() -> derivedMac("vxlan/" + o.dst()));
-    byte[] vxlan = concat(vxlanHeader(o.vni()), ether(innerDst, innerSrc, inner));
+    byte[] vxlan = concat(vxlanHeader(o.vni()), ether(l2[1], l2[0], inner));
     return ether(outerDst, outerSrc, ipv4(o.src(), o.dst(), IPPROTO_UDP, 64, outerId,
         udp(o.src(), o.dst(), o.sport(), o.dport(), vxlan)));
   }
@@ -251,38 +251,78 @@ public final class Pcap {
   }
 
   /**
-   * The destination MAC of a plain frame: the first known device in the next namespace the
-   * packet visits (the pod's gateway bridge, the peer's flannel.1, the pod's eth0).
+   * The Ethernet source and destination of the (inner) frame at each step. A frame keeps its
+   * addresses through veths and bridges; a ROUTE step that forwards rewrites them, as the kernel
+   * does: the output device's MAC as source, the next hop's MAC (the neighbour entry, else the
+   * device that owns the next-hop address) as destination. Steps before the first such route
+   * carry the frame that route will send.
    */
-  private static Optional<String> nextMac(Step s, Direction dir, Dataplane dp) {
-    List<Step> steps = dir.trace.steps();
-    for (int i = s.index() + 1; i < steps.size(); i++) {
-      Step n = steps.get(i);
-      if (n.node().equals(s.node()) && n.netns().equals(s.netns())) {
-        continue;
+  private static String[][] layer2(Trace trace, Dataplane dp) {
+    List<Step> steps = trace.steps();
+    String[][] out = new String[steps.size()][];
+    String[] frame = null;
+    int pending = 0;
+    for (Step s : steps) {
+      if (s.kind() == Step.Kind.ROUTE && s.packet() != null && s.packet().outer() == null
+          && s.device() != null) {
+        String[] routed = route(dp, s);
+        if (routed != null) {
+          frame = routed;
+          for (; pending < s.index(); pending++) {
+            out[pending] = out[pending] == null ? frame : out[pending];
+          }
+        }
       }
-      Optional<String> mac = link(dp, n).map(Link::mac).filter(m -> m != null);
-      if (mac.isPresent()) {
-        return mac;
+      if (frame != null) {
+        out[s.index()] = frame;
+        pending = s.index() + 1;
       }
     }
-    return Optional.empty();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == null) {
+        Step s = steps.get(i);
+        out[i] = new String[] {deviceMac(dp, s), s.packet() == null ? derivedMac("none")
+            : ipMac(s.packet().dst())};
+      }
+    }
+    return out;
   }
 
-  private static Optional<NetNamespace> nodeWithAddress(Dataplane dp, Ip ip) {
-    return dp == null ? Optional.empty() : dp.nodes().values().stream()
-        .filter(ns -> ns.linkWithAddress(ip).isPresent()).findFirst();
+  /** The frame a forwarding ROUTE step sends, or null for local delivery. */
+  private static String[] route(Dataplane dp, Step s) {
+    Optional<NetNamespace> ns = namespace(dp, s.node(), s.netns());
+    if (ns.isEmpty()) {
+      return new String[] {deviceMac(dp, s), ipMac(s.packet().dst())};
+    }
+    RouteLookup r = ns.get().lookup(s.packet().dst());
+    if (r.isLocal() || r.dev() == null) {
+      return null;
+    }
+    String src = r.dev().mac() != null ? r.dev().mac() : deviceMac(dp, s);
+    return new String[] {src, resolve(dp, ns.get(), r.nextHop(), r.dev())};
   }
 
-  private static Optional<String> macOf(NetNamespace ns, Ip ip) {
-    return ns == null ? Optional.empty()
-        : ns.linkWithAddress(ip).map(Link::mac).filter(m -> m != null);
+  /** ARP, as the model can answer it: the neighbour entry, else the owner of the address. */
+  private static String resolve(Dataplane dp, NetNamespace ns, Ip nextHop, Link dev) {
+    return ns.neighbour(nextHop, dev).map(NetNamespace.Neighbour::mac)
+        .or(() -> allNamespaces(dp).stream().flatMap(n -> n.linkWithAddress(nextHop).stream())
+            .map(Link::mac).filter(m -> m != null).findFirst())
+        .orElseGet(() -> ipMac(nextHop));
   }
 
-  private static Optional<String> vxlanMac(NetNamespace ns, int vni) {
-    return ns == null ? Optional.empty() : ns.links().stream()
-        .filter(l -> l.kind() == Link.Kind.VXLAN && l.vni() == vni && l.mac() != null)
-        .map(Link::mac).findFirst();
+  private static List<NetNamespace> allNamespaces(Dataplane dp) {
+    List<NetNamespace> out = new ArrayList<>();
+    for (NetNamespace host : dp.nodes().values()) {
+      out.add(host);
+      host.links().stream().filter(l -> l.peer() != null).map(l -> l.peer().namespace())
+          .filter(n -> !out.contains(n)).forEach(out::add);
+    }
+    return out;
+  }
+
+  private static String deviceMac(Dataplane dp, Step s) {
+    return link(dp, s).map(Link::mac).filter(m -> m != null).orElseGet(() -> derivedMac(
+        s.node() + "/" + s.netns() + "/" + s.device()));
   }
 
   /** A locally-administered MAC for a device the model has no address for. */

@@ -171,13 +171,40 @@ class PcapTest {
   }
 
   @Test
-  void sourceMacIsTheModelsDeviceMac() {
+  void framesCarryTheModelsMacsRewrittenWhereAHostRoutesThem() {
     Trace t = crossNode();
     Capture c = parse(Pcap.bytes(t, FLANNEL.dataplane()));
-    Frame onCni0 = c.frames().stream().filter(f -> f.comment().startsWith("#3 BRIDGE"))
+    var dp = FLANNEL.dataplane();
+    String clientEth0 = dp.node("node01").link(t.steps().get(2).detail().replaceAll(
+        ".*appears on (\\S+) in node.*", "$1")).orElseThrow().peer().mac();
+    String node01Cni0 = dp.node("node01").link("cni0").orElseThrow().mac();
+    String node01Flannel = dp.node("node01").link("flannel.1").orElseThrow().mac();
+    String cpFlannel = dp.node("controlplane").link("flannel.1").orElseThrow().mac();
+    String cpCni0 = dp.node("controlplane").link("cni0").orElseThrow().mac();
+    String appEth0 = dp.node("controlplane").link(t.steps().get(12).device()).orElseThrow()
+        .peer().mac();
+    // pod eth0 -> cni0 (its gateway), seen on both sides of the veth
+    assertThat(macs(frame(c, 2))).containsExactly(clientEth0, node01Cni0);
+    assertThat(macs(frame(c, 3))).containsExactly(clientEth0, node01Cni0);
+    // routed to flannel.1: the peer's flannel.1 from the neighbour entry; decapsulated unchanged
+    assertThat(macs(frame(c, 4))).containsExactly(node01Flannel, cpFlannel);
+    assertThat(macs(frame(c, 9))).containsExactly(node01Flannel, cpFlannel);
+    // routed onto cni0 towards the pod, through the bridge and the veth into the pod
+    assertThat(macs(frame(c, 11))).containsExactly(cpCni0, appEth0);
+    assertThat(macs(frame(c, 14))).containsExactly(cpCni0, appEth0);
+    // the outer frame leaves node01's eth0
+    String node01Eth0 = dp.node("node01").link("eth0").orElseThrow().mac();
+    assertThat(macs(frame(c, 7))[0]).isEqualTo(node01Eth0);
+  }
+
+  private static Frame frame(Capture c, int step) {
+    return c.frames().stream().filter(f -> f.comment().startsWith("#" + step + " "))
         .findFirst().orElseThrow();
-    String cni0 = FLANNEL.dataplane().node("node01").link("cni0").orElseThrow().mac();
-    assertThat(mac(onCni0.data(), 6)).isEqualTo(cni0);
+  }
+
+  /** Source and destination MAC. */
+  private static String[] macs(Frame f) {
+    return new String[] {mac(f.data(), 6), mac(f.data(), 0)};
   }
 
   @Test
