@@ -1,9 +1,11 @@
 package io.kubewalk.sim;
 
+import io.kubewalk.sim.api.ProxyConfig;
 import io.kubewalk.sim.cni.Dataplane;
 import io.kubewalk.sim.control.ApiTimeline;
 import io.kubewalk.sim.control.Cluster;
 import io.kubewalk.sim.graph.TopologyGraph;
+import io.kubewalk.sim.proxy.KubeProxy;
 import io.kubewalk.sim.shell.Shell;
 import io.kubewalk.sim.shell.kubectl.Kubectl;
 import io.kubewalk.sim.trace.Endpoints;
@@ -16,12 +18,28 @@ public final class Simulation {
 
   private final Cluster cluster;
   private final Dataplane dataplane;
+  private final KubeProxy proxy;
   private final Tracer tracer;
 
   Simulation(Cluster cluster) {
+    this(cluster, Dataplane.build(cluster), cluster.config().proxy().mode());
+  }
+
+  private Simulation(Cluster cluster, Dataplane dataplane, ProxyConfig.Mode mode) {
     this.cluster = cluster;
-    this.dataplane = Dataplane.build(cluster);
-    this.tracer = new Tracer(dataplane);
+    this.dataplane = dataplane;
+    this.proxy = KubeProxy.program(cluster, mode);
+    this.tracer = new Tracer(dataplane, proxy);
+  }
+
+  /** The same cluster with kube-proxy in another mode ({@code --proxy-mode}). */
+  public Simulation withProxyMode(ProxyConfig.Mode mode) {
+    return mode == proxy.mode() ? this : new Simulation(cluster, dataplane, mode);
+  }
+
+  /** What kube-proxy (and the kubelet and CNI plugin) programmed on every node. */
+  public KubeProxy kubeProxy() {
+    return proxy;
   }
 
   /** Every node's and pod's network namespace, as the CNI plugin wired them. */
@@ -38,7 +56,15 @@ public final class Simulation {
   }
 
   public Shell.Result exec(String target, List<String> argv) {
-    return new Shell(dataplane).run(target, argv);
+    return new Shell(dataplane, proxy).run(target, argv);
+  }
+
+  /**
+   * Runs a command after a trace, so that {@code conntrack -L} shows the entries the traced
+   * connection left on the node.
+   */
+  public Shell.Result exec(Trace after, String target, List<String> argv) {
+    return new Shell(dataplane, proxy, after.conntrack()).run(target, argv);
   }
 
   public Cluster cluster() {
@@ -56,6 +82,11 @@ public final class Simulation {
 
   public Trace trace(Endpoints.From from, Endpoints.To to, long seed) {
     return tracer.trace(from, to, seed);
+  }
+
+  /** As {@link #trace(Endpoints.From, Endpoints.To, long)}, with the reply when {@code reply}. */
+  public Trace trace(Endpoints.From from, Endpoints.To to, long seed, boolean reply) {
+    return tracer.trace(from, to, seed, reply);
   }
 
   /** The topology as a graph of namespaces, interfaces and links (see {@link TopologyGraph}). */

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code kubewalk trace -s S --from F --to T [--seed N] [--json]}. */
+/** {@code kubewalk trace -s S --from F --to T [--seed N] [--reply] [--json] [--pcap FILE]}. */
 @Command(name = "trace", mixinStandardHelpOptions = true,
     description = "Trace a packet hop by hop through the cluster.")
 final class TraceCommand implements Callable<Integer> {
@@ -39,7 +39,8 @@ final class TraceCommand implements Callable<Integer> {
   String enter;
 
   @Option(names = "--to", required = true, paramLabel = "T",
-      description = "IP:PORT/PROTO or pod/NS/NAME:PORT[/PROTO]")
+      description = "IP:PORT/PROTO, svc/NS/NAME:PORT, pod/NS/NAME:PORT[/PROTO] or a Service"
+          + " DNS name NAME[.NS[.svc[.cluster.local]]]:PORT/PROTO")
   String to;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed for random choices"
@@ -48,6 +49,10 @@ final class TraceCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print the trace as JSON (the documented contract).")
   boolean json;
+
+  @Option(names = "--reply", description = "Also trace the answer (TCP SYN-ACK) back to the"
+      + " client through conntrack's reverse translations.")
+  boolean reply;
 
   @Option(names = "--pcap", paramLabel = "FILE",
       description = "Also write the trace as a pcapng capture (Wireshark, tshark).")
@@ -66,7 +71,7 @@ final class TraceCommand implements Callable<Integer> {
     Simulation sim = scenario.load();
     Trace trace;
     try {
-      trace = sim.trace(f, t, seed);
+      trace = sim.trace(f, t, seed, reply);
     } catch (IllegalArgumentException e) {
       throw new KubewalkCommand.UserError(e.getMessage());
     }

@@ -83,61 +83,6 @@ public final class Dataplane {
     return Math.max(0, i);
   }
 
-  /**
-   * The CNI plugin's masquerade rules on a node's nat POSTROUTING path, in order (empty when the
-   * plugin installs none).
-   */
-  public List<MasqRule> masqueradeRules(String nodeName) {
-    CniConfig cni = cluster.config().cni();
-    if (!cni.installed()) {
-      return List.of();
-    }
-    Cidr cluster = this.cluster.config().podSubnet();
-    Node n = this.cluster.node(nodeName).orElseThrow();
-    String c = cluster.toString();
-    switch (cni.plugin()) {
-      case flannel -> {
-        if (n.podCidr() == null) {
-          return List.of();
-        }
-        Cidr lease = n.podCidr();
-        String l = lease.toString();
-        String m = " -m comment --comment \"flanneld masq\" -j ";
-        Cidr mcast = Cidr.parse("224.0.0.0/4");
-        return List.of(
-            new MasqRule(lease, false, cluster, false, false,
-                "-A FLANNEL-POSTRTG -s " + l + " -d " + c + m + "RETURN"),
-            new MasqRule(cluster, false, lease, false, false,
-                "-A FLANNEL-POSTRTG -s " + c + " -d " + l + m + "RETURN"),
-            new MasqRule(cluster, true, lease, false, false,
-                "-A FLANNEL-POSTRTG ! -s " + c + " -d " + l + m + "RETURN"),
-            new MasqRule(cluster, false, mcast, true, true,
-                "-A FLANNEL-POSTRTG -s " + c + " ! -d 224.0.0.0/4" + m
-                    + "MASQUERADE --random-fully"),
-            new MasqRule(cluster, true, cluster, false, true,
-                "-A FLANNEL-POSTRTG ! -s " + c + " -d " + c + m + "MASQUERADE --random-fully"));
-      }
-      case weave -> {
-        Cidr range = cni.ipallocRange() != null ? cni.ipallocRange() : cluster;
-        String r = range.toString();
-        return List.of(
-            new MasqRule(range, true, range, false, true,
-                "-A WEAVE ! -s " + r + " -d " + r + " -j MASQUERADE"),
-            new MasqRule(range, false, range, true, true,
-                "-A WEAVE -s " + r + " ! -d " + r + " -j MASQUERADE"));
-      }
-      case calico -> {
-        return List.of(new MasqRule(cluster, false, cluster, true, true,
-            "-A cali-nat-outgoing -m comment --comment \"cali:flqWnvo8yq4ULQLa\" -m set"
-                + " --match-set cali40masq-ipam-pools src -m set ! --match-set"
-                + " cali40all-ipam-pools dst -j MASQUERADE --random-fully"));
-      }
-      default -> {
-        return List.of();
-      }
-    }
-  }
-
   /** A deterministic, locally administered MAC for a link. */
   static String mac(String key) {
     int h1 = Names.fnv32a(key);

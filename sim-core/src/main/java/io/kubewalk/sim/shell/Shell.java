@@ -4,7 +4,13 @@ import io.kubewalk.sim.api.CniConfig;
 import io.kubewalk.sim.api.Node;
 import io.kubewalk.sim.api.Pod;
 import io.kubewalk.sim.cni.Dataplane;
+import io.kubewalk.sim.net.netfilter.IptablesList;
+import io.kubewalk.sim.net.netfilter.IptablesSave;
+import io.kubewalk.sim.net.netfilter.Table;
 import io.kubewalk.sim.net.ns.NetNamespace;
+import io.kubewalk.sim.proxy.KubeProxy;
+import io.kubewalk.sim.trace.Trace;
+import java.time.LocalDateTime;
 import io.kubewalk.sim.shell.iproute.IpCommand;
 import io.kubewalk.sim.shell.sockets.Netstat;
 import io.kubewalk.sim.shell.sockets.NodeProcesses;
@@ -23,15 +29,31 @@ public final class Shell {
   /** What a command printed and its exit status (2: not emulated or bad usage). */
   public record Result(String out, String err, int exitCode) {}
 
-  private final Dataplane dataplane;
+  /**
+   * The time {@code iptables-save} prints in its header: fixed, so that output is reproducible
+   * (a real node prints the current time).
+   */
+  public static final LocalDateTime CLOCK = LocalDateTime.of(2026, 11, 25, 7, 0, 20);
 
-  public Shell(Dataplane dataplane) {
+  private final Dataplane dataplane;
+  private final KubeProxy proxy;
+  private final List<Trace.Flow> flows;
+
+  /** A shell on a cluster; {@code flows} is the conntrack state {@code conntrack -L} shows. */
+  public Shell(Dataplane dataplane, KubeProxy proxy, List<Trace.Flow> flows) {
     this.dataplane = dataplane;
+    this.proxy = proxy;
+    this.flows = List.copyOf(flows);
+  }
+
+  public Shell(Dataplane dataplane, KubeProxy proxy) {
+    this(dataplane, proxy, List.of());
   }
 
   public static final String NODE_COMMANDS = "ip addr|ip -br addr|ip addr show type bridge|"
       + "ip link|ip route|ip route get IP|ip neigh|bridge fdb|netstat -npl|ls /etc/cni/net.d|"
-      + "cat /etc/cni/net.d/FILE|ls /opt/cni/bin|sysctl NAME";
+      + "cat /etc/cni/net.d/FILE|ls /opt/cni/bin|sysctl NAME|iptables-save [-t TABLE]|"
+      + "iptables [-t TABLE] -L [CHAIN] -n [-v] [--line-numbers]|conntrack -L";
 
   /** Runs a command on a node ({@code NAME}) or in a pod ({@code pod/NS/NAME}). */
   public Result run(String target, List<String> argv) {
@@ -95,6 +117,15 @@ public final class Shell {
       case "ls", "cat" -> {
         return files(node, argv);
       }
+      case "iptables-save" -> {
+        return node == null ? podTables(argv) : iptablesSave(node, argv);
+      }
+      case "iptables" -> {
+        return node == null ? podTables(argv) : iptablesList(node, argv);
+      }
+      case "conntrack" -> {
+        return conntrack(node, argv);
+      }
       default -> {
         return unsupported(argv);
       }
@@ -108,6 +139,96 @@ public final class Shell {
   private static Result unsupported(List<String> argv) {
     return new Result("", "kubewalk: '" + String.join(" ", argv) + "' is not emulated"
         + " (supported: " + NODE_COMMANDS + ")\n", 2);
+  }
+
+  // ---- netfilter ---------------------------------------------------------------------------
+
+  /** A pod's own namespace has no rules in this model (as in a pod without iptables use). */
+  private static Result podTables(List<String> argv) {
+    return argv.get(0).equals("iptables-save") ? ok("") : new Result("",
+        "kubewalk: a pod's network namespace has no iptables rules here; run it on the node\n",
+        2);
+  }
+
+  private Result iptablesSave(Node node, List<String> argv) {
+    Table only = null;
+    for (int i = 1; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if ((a.equals("-t") || a.equals("--table")) && i + 1 < argv.size()) {
+        only = table(argv.get(++i));
+        if (only == null) {
+          return new Result("", "iptables-save v1.8.9 (nf_tables): Table does not exist (do you"
+              + " need to insmod?)\n", 1);
+        }
+      } else {
+        return unsupported(argv);
+      }
+    }
+    return ok(IptablesSave.render(proxy.iptables(node.name()), only, CLOCK));
+  }
+
+  private Result iptablesList(Node node, List<String> argv) {
+    Table table = Table.FILTER;
+    String chain = null;
+    boolean list = false;
+    boolean numeric = false;
+    boolean lineNumbers = false;
+    for (int i = 1; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if ((a.equals("-t") || a.equals("--table")) && i + 1 < argv.size()) {
+        table = table(argv.get(++i));
+        if (table == null) {
+          return new Result("", "iptables v1.8.9 (nf_tables): table '" + argv.get(i)
+              + "' does not exist\nPerhaps iptables or your kernel needs to be upgraded.\n", 3);
+        }
+      } else if (a.equals("--line-numbers")) {
+        lineNumbers = true;
+      } else if (a.startsWith("-") && !a.startsWith("--") && a.length() > 1
+          && a.substring(1).chars().allMatch(c -> "Lnv".indexOf(c) >= 0)) {
+        list |= a.contains("L");
+        numeric |= a.contains("n");
+        if (a.endsWith("L") && i + 1 < argv.size() && !argv.get(i + 1).startsWith("-")) {
+          chain = argv.get(++i);
+        }
+      } else {
+        return unsupported(argv);
+      }
+    }
+    if (!list || !numeric) {
+      return new Result("", "kubewalk: emulated as iptables [-t TABLE] -L [CHAIN] -n -v"
+          + " [--line-numbers] (-n is required: kubewalk does not resolve names)\n", 2);
+    }
+    try {
+      return ok(IptablesList.render(proxy.iptables(node.name()), table, chain, lineNumbers));
+    } catch (IllegalArgumentException e) {
+      return new Result("", e.getMessage() + "\n", 1);
+    }
+  }
+
+  private static Table table(String name) {
+    try {
+      return Table.parse(name);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** {@code conntrack -L}: the entries a trace left on this node (conntrack-tools 1.4.7). */
+  private Result conntrack(Node node, List<String> argv) {
+    if (node == null || argv.size() != 2 || !(argv.get(1).equals("-L")
+        || argv.get(1).equals("--dump"))) {
+      return unsupported(argv);
+    }
+    StringBuilder out = new StringBuilder();
+    int n = 0;
+    for (Trace.Flow f : flows) {
+      if (f.node().equals(node.name())) {
+        out.append(f.entry()).append('\n');
+        n++;
+      }
+    }
+    return new Result(out.toString(), "conntrack v1.4.7 (conntrack-tables): " + n
+        + " flow entries have been shown.\n", 0);
   }
 
   // ---- files -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import java.util.List;
  * @param sourceSeen {@code IP:PORT} as the receiving socket sees it, or null
  * @param candidates every possible backend of each random or IPVS choice on the path
  * @param reply the answer's trace back to the client (with {@code --reply}), or null
+ * @param conntrack the conntrack entries the packet (and its reply) left on the nodes
  */
 public record Trace(
     Verdict verdict,
@@ -24,11 +25,13 @@ public record Trace(
     List<Candidate> candidates,
     List<Step> steps,
     Cost cost,
-    Trace reply) {
+    Trace reply,
+    List<Flow> conntrack) {
 
   public Trace {
     candidates = List.copyOf(candidates);
     steps = List.copyOf(steps);
+    conntrack = List.copyOf(conntrack);
     for (int i = 0; i < steps.size(); i++) {
       if (steps.get(i).index() != i) {
         throw new IllegalArgumentException("step " + i + " has index " + steps.get(i).index());
@@ -48,6 +51,15 @@ public record Trace(
 
   /** Where a packet was delivered: a pod, a node (a host process) or an external client. */
   public record Endpoint(String kind, String name, String ip, int port) {}
+
+  /** One conntrack entry on a node, as {@code conntrack -L} prints it. */
+  public record Flow(String node, String entry) {}
+
+  /** This trace with its reply attached and the conntrack state after both. */
+  public Trace withReply(Trace r, List<Flow> after) {
+    return new Trace(verdict, reason, hint, service, deliveredTo, sourceSeen, masqueraded,
+        candidates, steps, cost, r, after);
+  }
 
   /** One possible backend of a load-balancing choice and its probability. */
   public record Candidate(String endpoint, double probability) {}

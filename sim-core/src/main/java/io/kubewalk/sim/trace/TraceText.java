@@ -10,6 +10,15 @@ public final class TraceText {
   /** Numbered hops a student can read: where, what, and the packet after the step. */
   public static String render(Trace t) {
     StringBuilder sb = new StringBuilder();
+    render(t, sb);
+    if (t.reply() != null) {
+      sb.append("\n--- reply ---\n");
+      render(t.reply(), sb);
+    }
+    return sb.toString();
+  }
+
+  private static void render(Trace t, StringBuilder sb) {
     String lastNs = null;
     for (Step s : t.steps()) {
       String ns = s.node() + " / " + s.netns();
@@ -26,6 +35,12 @@ public final class TraceText {
       sb.append("                          packet: ").append(p.src()).append(':')
           .append(p.sport()).append(" -> ").append(p.dst()).append(':').append(p.dport())
           .append(' ').append(p.proto().lower()).append(" ttl ").append(p.ttl());
+      if (p.mark() != 0) {
+        sb.append(" mark 0x").append(Integer.toHexString(p.mark()));
+      }
+      if (s.ct() != null) {
+        sb.append(" ct ").append(s.ct());
+      }
       if (p.outer() != null) {
         sb.append(" | outer ").append(p.outer().src()).append(" -> ").append(p.outer().dst())
             .append(p.outer().dport() == 0 ? " ipip" : " udp/" + p.outer().dport() + " vni "
@@ -46,6 +61,22 @@ public final class TraceText {
     if (t.hint() != null) {
       sb.append("hint: ").append(t.hint()).append('\n');
     }
-    return sb.toString();
+    if (t.service() != null) {
+      sb.append("service: ").append(t.service()).append(t.masqueraded() ? " (masqueraded)" : "")
+          .append('\n');
+    } else if (t.masqueraded()) {
+      sb.append("masqueraded\n");
+    }
+    if (!t.candidates().isEmpty()) {
+      sb.append("candidates:");
+      for (Trace.Candidate c : t.candidates()) {
+        sb.append(String.format(Locale.ROOT, " %s (%.4f)", c.endpoint(), c.probability()));
+      }
+      sb.append('\n');
+    }
+    if (t.cost() != null && t.cost().rulesEvaluated() > 0) {
+      sb.append("cost: ").append(t.cost().rulesEvaluated()).append(" iptables rules evaluated, ")
+          .append(t.cost().lookups()).append(" conntrack lookups\n");
+    }
   }
 }

@@ -5,40 +5,68 @@ import io.kubewalk.sim.api.Event;
 import io.kubewalk.sim.api.ExternalClient;
 import io.kubewalk.sim.api.Node;
 import io.kubewalk.sim.api.Pod;
+import io.kubewalk.sim.api.EndpointSlice;
 import io.kubewalk.sim.api.Service;
+import io.kubewalk.sim.api.ServicePort;
+import io.kubewalk.sim.cni.CniRules;
 import io.kubewalk.sim.cni.Dataplane;
-import io.kubewalk.sim.cni.MasqRule;
 import io.kubewalk.sim.control.Cluster;
 import io.kubewalk.sim.graph.TopologyGraph;
 import io.kubewalk.sim.net.Ip;
 import io.kubewalk.sim.net.Packet;
 import io.kubewalk.sim.net.Protocol;
+import io.kubewalk.sim.net.conntrack.Conntrack;
+import io.kubewalk.sim.net.netfilter.CtState;
+import io.kubewalk.sim.net.netfilter.NetfilterEvaluator;
+import io.kubewalk.sim.net.netfilter.NetfilterEvaluator.Hook;
+import io.kubewalk.sim.net.netfilter.NetfilterStep;
+import io.kubewalk.sim.net.netfilter.NetfilterTables;
+import io.kubewalk.sim.net.netfilter.PacketContext;
+import io.kubewalk.sim.net.netfilter.RecentLists;
+import io.kubewalk.sim.net.netfilter.Table;
+import io.kubewalk.sim.net.netfilter.TraversalResult;
 import io.kubewalk.sim.net.ns.Link;
 import io.kubewalk.sim.net.ns.NetNamespace;
 import io.kubewalk.sim.net.ns.RouteLookup;
+import io.kubewalk.sim.proxy.KubeProxy;
 import io.kubewalk.sim.shell.sockets.NodeProcesses;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Walks one packet through the model, hop by hop: route lookups in each namespace, veth pairs,
- * bridge forwarding, VXLAN and IPIP encapsulation over the node network, decapsulation, and
- * delivery to a listening socket. It never looks up an answer: every step is the model's own
- * decision, recorded with the reason for it.
+ * Walks one packet through the model, hop by hop: route lookups in each namespace, the netfilter
+ * hooks of every node it crosses (the kubelet's, the CNI plugin's and kube-proxy's rules, with
+ * conntrack deciding which packets the nat table sees), veth pairs, bridge forwarding (through
+ * iptables when {@code bridge-nf-call-iptables=1}), VXLAN and IPIP encapsulation over the node
+ * network, decapsulation, and delivery to a listening socket; with a reply, the answer's walk
+ * back through the reverse translations conntrack recorded. It never looks up an answer: every
+ * step is the model's own decision, recorded with the reason for it.
  */
 public final class Tracer {
 
   private static final int MAX_STEPS = 400;
   private static final String UNDERLAY = "node-network";
+  /** A kube-proxy rule comment naming a Service port: {@code ns/name:port ...}. */
+  private static final Pattern SERVICE_COMMENT = Pattern.compile(
+      "--comment \"?([a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*(?::[a-z0-9][-a-z0-9]*)?)(?:[ \"]|$)");
 
   private final Dataplane dp;
+  private final KubeProxy proxy;
   private final Cluster cluster;
   private final TopologyGraph graph;
 
-  public Tracer(Dataplane dp) {
+  public Tracer(Dataplane dp, KubeProxy proxy) {
     this.dp = dp;
+    this.proxy = proxy;
     this.cluster = dp.cluster();
     this.graph = TopologyGraph.of(dp);
   }
@@ -48,9 +76,25 @@ public final class Tracer {
     return graph;
   }
 
-  /** Traces from a {@code --from} to a {@code --to}; {@code seed} picks the source port. */
+  /** Traces from a {@code --from} to a {@code --to}; {@code seed} picks ports and endpoints. */
   public Trace trace(Endpoints.From from, Endpoints.To to, long seed) {
-    return new Walk(seed).run(from, to);
+    return trace(from, to, seed, false);
+  }
+
+  /**
+   * As {@link #trace(Endpoints.From, Endpoints.To, long)}; with {@code reply}, a delivered packet
+   * is answered (the SYN-ACK of a TCP connection) and the answer traced back to the client.
+   */
+  public Trace trace(Endpoints.From from, Endpoints.To to, long seed, boolean reply) {
+    Walk w = new Walk(seed, new LinkedHashMap<>(), new HashMap<>(), null);
+    Trace t = w.run(from, to);
+    if (!reply || t.verdict() != Verdict.DELIVERED || w.servedBy == null && w.servedExternal) {
+      return t;
+    }
+    Walk back = new Walk(seed + 1, w.conntrack, w.recent, w.socket);
+    back.service = w.service;
+    Trace r = back.answer(w.servedBy, w.arrived);
+    return t.withReply(r, back.flows());
   }
 
   /** Why a trace cannot start (unknown names): reported to the user as bad input. */
@@ -60,17 +104,54 @@ public final class Tracer {
     }
   }
 
+  /** The client's connected socket a reply must match: in a namespace or outside the cluster. */
+  private record Socket(NetNamespace ns, String external, Packet sent) {
+    boolean matches(Packet reply) {
+      return reply.src().equals(sent.dst()) && reply.sport() == sent.dport()
+          && reply.dst().equals(sent.src()) && reply.dport() == sent.sport();
+    }
+  }
+
+  /** What a hook did: the packet afterwards, or the end of the trace. */
+  private record Hooked(Packet packet, Trace end) {}
+
+  /** The packet's current stay in one node namespace and its conntrack entry there. */
+  private record Visit(NetNamespace ns, Conntrack.Entry entry, Conntrack.Direction dir,
+      boolean fresh) {}
+
   private final class Walk {
     final List<Step> steps = new ArrayList<>();
     final SplittableRandom random;
+    final Map<NetNamespace, Conntrack> conntrack;
+    final Map<String, RecentLists> recent;
+    final Socket expect;
+    final Map<String, Double> candidates = new LinkedHashMap<>();
     boolean masqueraded;
+    String service;
+    int rulesEvaluated;
+    int lookups;
+    Visit visit;
+    Socket socket;
+    NetNamespace servedBy;
+    boolean servedExternal;
+    Packet arrived;
 
-    Walk(long seed) {
+    Walk(long seed, Map<NetNamespace, Conntrack> conntrack, Map<String, RecentLists> recent,
+        Socket expect) {
       this.random = new SplittableRandom(seed);
+      this.conntrack = conntrack;
+      this.recent = recent;
+      this.expect = expect;
     }
 
     Trace run(Endpoints.From from, Endpoints.To to) {
-      Target target = resolveTarget(to);
+      Target target = resolveTarget(to, from);
+      if (target.dns != null) {
+        String[] at = location(from);
+        step(at[0], at[1], null, Step.Kind.DNS, target.dns, null,
+            Packet.of(Ip.ANY, 0, target.ip == null ? Ip.ANY : target.ip, target.port,
+                target.proto));
+      }
       if (target.ip == null) {
         return end(Verdict.DROPPED, target.noIpReason, target.hint);
       }
@@ -84,6 +165,24 @@ public final class Tracer {
         return fromExternal(e, target, sport);
       }
       return fromIp((Endpoints.From.IpRef) from, target, sport);
+    }
+
+    private String[] location(Endpoints.From from) {
+      if (from instanceof Endpoints.From.PodRef p) {
+        Optional<Pod> pod = cluster.pod(p.namespace(), p.name());
+        Optional<NetNamespace> ns = pod.flatMap(dp::pod);
+        if (ns.isPresent()) {
+          return new String[] {ns.get().node(), ns.get().name()};
+        }
+        String node = pod.map(Pod::nodeName).orElse(UNDERLAY);
+        return new String[] {node, node};
+      } else if (from instanceof Endpoints.From.NodeRef n) {
+        return new String[] {n.name(), n.name()};
+      } else if (from instanceof Endpoints.From.ExternalRef e) {
+        return new String[] {UNDERLAY, "external:" + e.name()};
+      }
+      String node = ((Endpoints.From.IpRef) from).enterNode();
+      return new String[] {node, node};
     }
 
     private Trace fromPod(Endpoints.From.PodRef p, Target target, int sport) {
@@ -107,6 +206,7 @@ public final class Tracer {
               + "' (the scenario's Topology lists clients: "
               + cluster.clients().stream().map(ExternalClient::name).toList() + ")"));
       Packet pk = Packet.of(c.ip(), sport, target.ip, target.port, target.proto);
+      socket = new Socket(null, "external/" + c.name(), pk);
       step(UNDERLAY, "external:" + c.name(), "eth0", Step.Kind.SEND, "external client "
           + c.name() + " (" + c.ip() + ") sends to " + target.ip + ":" + target.port
           + " across the node network", null, pk);
@@ -120,6 +220,7 @@ public final class Tracer {
         return sendFromHost(ns, target, sport, "node " + i.enterNode(), i.ip());
       }
       Packet pk = Packet.of(i.ip(), sport, target.ip, target.port, target.proto);
+      socket = new Socket(null, "ip/" + i.ip(), pk);
       Link eth0 = ns.link("eth0").orElseThrow();
       step(ns, eth0, Step.Kind.SEND, "a packet from " + i.ip() + " arrives on "
           + i.enterNode() + "'s eth0", null, pk);
@@ -152,17 +253,38 @@ public final class Tracer {
       RouteLookup r = ns.lookup(target.ip);
       Ip src = srcOverride != null ? srcOverride : r.src() != null ? r.src() : Ip.LOOPBACK;
       Packet pk = Packet.of(src, sport, target.ip, target.port, target.proto);
+      socket = new Socket(ns, null, pk);
       step(ns, r.dev(), Step.Kind.SEND, who + " sends " + target.proto.lower() + " "
           + src + ":" + sport + " -> " + target.ip + ":" + target.port, null, pk);
-      return route(ns, pk, target, false);
+      return output(ns, r, pk, target);
+    }
+
+    /** The answer to a delivered packet, sent from the socket that received it. */
+    Trace answer(NetNamespace ns, Packet got) {
+      Packet pk = Packet.of(got.dst(), got.dport(), got.src(), got.sport(), got.proto());
+      RouteLookup r = ns.lookup(pk.dst());
+      String who = podOfNamespace(ns).map(p -> "pod " + p.key()).orElse(where(ns));
+      step(ns, r.dev(), Step.Kind.SEND, who + " answers ("
+          + (pk.proto() == Protocol.TCP ? "SYN-ACK" : "reply") + ") from " + pk.src() + ":"
+          + pk.sport() + " to " + pk.dst() + ":" + pk.dport(), null, pk);
+      return output(ns, r, pk, new Target(pk.dst(), pk.dport(), pk.proto(), null, null, null));
+    }
+
+    /** A locally generated packet: OUTPUT (where kube-proxy DNATs), then routing. */
+    private Trace output(NetNamespace ns, RouteLookup r, Packet pk, Target target) {
+      Hooked h = hook(ns, Hook.OUTPUT, pk, null, r.dev(), r.nextHop(), false);
+      if (h.end != null) {
+        return h.end;
+      }
+      return route(ns, null, h.packet, target, false);
     }
 
     /** A routing decision in {@code ns} and what follows; {@code forwarded} for ip_forward. */
-    Trace route(NetNamespace ns, Packet pk, Target target, boolean forwarded) {
+    Trace route(NetNamespace ns, Link in, Packet pk, Target target, boolean forwarded) {
       RouteLookup r = ns.lookup(pk.dst());
       if (r.isLocal()) {
         step(ns, r.dev(), Step.Kind.ROUTE, r.explain(), null, pk);
-        return deliverLocal(ns, pk, target);
+        return deliverLocal(ns, in, pk, target);
       }
       if (!r.found()) {
         step(ns, null, Step.Kind.ROUTE, r.explain(), null, pk);
@@ -172,47 +294,35 @@ public final class Tracer {
       }
       step(ns, r.dev(), Step.Kind.ROUTE, r.explain() + (forwarded ? " (forwarded, TTL "
           + pk.ttl() + ")" : ""), r.route().text(), pk);
-      return transmit(ns, r.dev(), r.nextHop(), postrouting(ns, r, pk), target);
+      if (forwarded) {
+        Hooked f = hook(ns, Hook.FORWARD, pk, in, r.dev(), r.nextHop(), false);
+        if (f.end != null) {
+          return f.end;
+        }
+        pk = f.packet;
+      }
+      Hooked post = hook(ns, Hook.POSTROUTING, pk, null, r.dev(), r.nextHop(), false);
+      if (post.end != null) {
+        return post.end;
+      }
+      return transmit(ns, r.dev(), r.nextHop(), post.packet, target);
     }
 
-    /**
-     * nat POSTROUTING on a node: the CNI plugin's masquerade rules, first match wins. A
-     * MASQUERADE rewrites the source to the output device's address and, with --random-fully, a
-     * random source port.
-     */
-    Packet postrouting(NetNamespace ns, RouteLookup r, Packet pk) {
-      if (!dp.nodes().containsValue(ns)) {
-        return pk;
-      }
-      for (MasqRule rule : dp.masqueradeRules(ns.node())) {
-        if (!rule.matches(pk.src(), pk.dst())) {
-          continue;
-        }
-        if (!rule.masquerade()) {
-          return pk;
-        }
-        Ip to = r.src() != null ? r.src() : pk.src();
-        int port = rule.text().contains("--random-fully") ? 32768 + random.nextInt(28232)
-            : pk.sport();
-        Packet out = pk.withSrc(to, port);
-        masqueraded = true;
-        step(ns, r.dev(), Step.Kind.SNAT, "nat POSTROUTING: the CNI plugin masquerades "
-            + pk.src() + " behind " + r.dev().name() + "'s address " + to, rule.text(), out);
-        return out;
-      }
-      return pk;
-    }
-
-    /** A packet received on {@code in}: delivered here or forwarded. */
+    /** A packet received on {@code in}: PREROUTING, then delivered here or forwarded. */
     Trace receive(NetNamespace ns, Link in, Packet pk, Target target) {
       if (steps.size() > MAX_STEPS) {
         return end(Verdict.TTL_EXCEEDED, "the packet loops: more than " + MAX_STEPS + " steps",
             "look for two routes pointing at each other");
       }
+      Hooked pre = hook(ns, Hook.PREROUTING, pk, in, null, null, false);
+      if (pre.end != null) {
+        return pre.end;
+      }
+      pk = pre.packet;
       if (ns.isLocalAddress(pk.dst())) {
         step(ns, in, Step.Kind.ROUTE, pk.dst() + " is a local address of " + where(ns)
             + " (table local)", null, pk);
-        return deliverLocal(ns, pk, target);
+        return deliverLocal(ns, in, pk, target);
       }
       if (!ns.sysctlOn("net.ipv4.ip_forward")) {
         step(ns, in, Step.Kind.DROP, "net.ipv4.ip_forward=0: " + where(ns)
@@ -227,19 +337,22 @@ public final class Tracer {
         return end(Verdict.TTL_EXCEEDED, "the TTL ran out in " + where(ns)
             + " (ICMP time exceeded): the packet is looping", "look for a routing loop");
       }
-      return route(ns, fwd, target, true);
+      return route(ns, in, fwd, target, true);
     }
 
     Trace transmit(NetNamespace ns, Link dev, Ip nextHop, Packet pk, Target target) {
       switch (dev.kind()) {
         case VETH -> {
           Link peer = graph.peer(dev).orElseThrow();
+          Packet crossed = pk.withMark(0);
           step(ns, dev, Step.Kind.VETH, "out of " + dev.name() + ", a veth pair: the frame"
-              + " appears on " + peer.name() + " in " + where(peer.namespace()), null, pk);
+              + " appears on " + peer.name() + " in " + where(peer.namespace())
+              + (pk.mark() != 0 ? " (crossing namespaces clears the packet mark)" : ""), null,
+              crossed);
           if (peer.master() != null) {
-            return bridge(peer.master(), peer, nextHop, pk, target);
+            return bridge(peer.master(), peer, nextHop, crossed, target);
           }
-          return receive(peer.namespace(), peer, pk, target);
+          return receive(peer.namespace(), peer, crossed, target);
         }
         case BRIDGE -> {
           return bridge(dev, null, nextHop, pk, target);
@@ -283,11 +396,20 @@ public final class Tracer {
         }
         Link peer = maybePeer.get();
         if (peer.addresses().stream().anyMatch(a -> a.ip().equals(nextHop))) {
-          String nf = ingress != null && ns.sysctlOn("net.bridge.bridge-nf-call-iptables")
-              ? "; bridge-nf-call-iptables=1 sends the bridged frame through iptables" : "";
+          boolean nf = ingress != null && rules(ns) != null
+              && ns.sysctlOn("net.bridge.bridge-nf-call-iptables");
           step(ns, br, Step.Kind.BRIDGE, br.name() + " forwards the frame to port "
               + port.name() + " (FDB: " + peer.mac() + " of " + nextHop + ")"
-              + (port == ingress ? " (hairpin)" : "") + nf, null, pk);
+              + (nf ? "; bridge-nf-call-iptables=1 sends the bridged frame through iptables"
+                  : ingress != null && rules(ns) != null ? "; bridge-nf-call-iptables=0: the"
+                      + " bridged frame bypasses iptables and conntrack" : ""), null, pk);
+          if (nf) {
+            Hooked h = bridged(ns, br, pk);
+            if (h.end != null) {
+              return h.end;
+            }
+            pk = h.packet;
+          }
           step(ns, port, Step.Kind.VETH, "out of " + port.name() + ", a veth pair: the frame"
               + " appears on " + peer.name() + " in " + where(peer.namespace()), null, pk);
           return receive(peer.namespace(), peer, pk, target);
@@ -301,6 +423,18 @@ public final class Tracer {
       step(ns, br, Step.Kind.DROP, br.name() + ": no port answers ARP for " + nextHop, null, pk);
       return end(Verdict.DROPPED, "nothing on " + br.name() + " in " + where(ns) + " has the"
           + " address " + nextHop + ", so ARP fails and the frame is never sent", null);
+    }
+
+    /** br_netfilter: a bridged IPv4 frame passes PREROUTING, FORWARD and POSTROUTING. */
+    private Hooked bridged(NetNamespace ns, Link br, Packet pk) {
+      Hooked h = hook(ns, Hook.PREROUTING, pk, br, null, null, true);
+      if (h.end == null) {
+        h = hook(ns, Hook.FORWARD, h.packet, br, br, null, true);
+      }
+      if (h.end == null) {
+        h = hook(ns, Hook.POSTROUTING, h.packet, null, br, pk.dst(), true);
+      }
+      return h;
     }
 
     /** weave: the bridge floods an unknown MAC to the overlay, which sends it to its owner. */
@@ -377,9 +511,11 @@ public final class Tracer {
     /**
      * The node network between the nodes: a frame for a next hop that is a node goes straight to
      * it (same L2); one for the gateway is routed by (outer) destination to the node or client
-     * that owns it. Pod and Service addresses are not routable there.
+     * that owns it; a Service's load-balancer or external IP is delivered to a node by the
+     * network in front of the cluster. Pod and ClusterIP addresses are not routable there.
      */
     Trace underlay(Packet pk, Ip nextHop, Target target) {
+      pk = pk.withMark(0);
       Ip dst = pk.outer() != null ? pk.outer().dst() : pk.dst();
       Optional<Link> byHop = wiredWith(nextHop);
       Optional<Link> in = byHop.isPresent() ? byHop : wiredWith(dst);
@@ -394,11 +530,22 @@ public final class Tracer {
       }
       for (ExternalClient c : cluster.clients()) {
         if (c.ip().equals(dst)) {
-          step(UNDERLAY, "external:" + c.name(), "eth0", Step.Kind.DELIVER, "delivered to"
-              + " external client " + c.name(), null, pk);
-          return delivered(new Trace.Endpoint("external", c.name(), dst.toString(),
-              pk.dport()), pk);
+          return arriveOutside("external/" + c.name(), c.name(), pk);
         }
+      }
+      if (expect != null && expect.external() != null && expect.sent().src().equals(dst)) {
+        return arriveOutside(expect.external(), dst.toString(), pk);
+      }
+      Optional<Service> front = pk.outer() == null ? frontedService(dst) : Optional.empty();
+      Optional<NetNamespace> entry = front.isPresent() ? entryNode() : Optional.empty();
+      if (entry.isPresent()) {
+        Link eth0 = entry.get().link("eth0").orElseThrow();
+        boolean lb = front.get().loadBalancerIngress().contains(dst);
+        step(UNDERLAY, UNDERLAY, null, Step.Kind.WIRE, (lb ? "the load balancer of Service "
+            + front.get().key() + " (" + dst + ") passes the packet, destination unchanged,"
+            + " to node " : "the network routes external IP " + dst + " of Service "
+            + front.get().key() + " to node ") + entry.get().node(), null, pk);
+        return receive(entry.get(), eth0, pk, target);
       }
       step(UNDERLAY, UNDERLAY, null, Step.Kind.DROP, "the node network has no route to " + dst,
           null, pk);
@@ -406,6 +553,18 @@ public final class Tracer {
           + dst + ": pod and Service addresses exist only inside the cluster's nodes",
           "the sending node needs a route for " + dst + " that leads to the right node (an"
               + " overlay like VXLAN, or host-gw routes on a shared L2 network)");
+    }
+
+    /** A Service whose load-balancer ingress or external IP is {@code ip}. */
+    private Optional<Service> frontedService(Ip ip) {
+      return cluster.services().stream().filter(s -> s.loadBalancerIngress().contains(ip)
+          || s.externalIps().contains(ip)).findFirst();
+    }
+
+    /** Where the network in front of the cluster sends Service traffic: the first worker. */
+    private Optional<NetNamespace> entryNode() {
+      return cluster.nodes().stream().filter(n -> !n.isControlPlane()).findFirst()
+          .or(() -> cluster.nodes().stream().findFirst()).map(n -> dp.node(n.name()));
     }
 
     /** The node interface on the node network that holds an address (a WIRE edge). */
@@ -443,8 +602,16 @@ public final class Tracer {
       return receive(ns, vx.get(), inner, target);
     }
 
-    /** The packet is for this namespace: is anything listening on the port? */
-    Trace deliverLocal(NetNamespace ns, Packet pk, Target target) {
+    /** The packet is for this namespace: INPUT, then is anything listening on the port? */
+    Trace deliverLocal(NetNamespace ns, Link in, Packet sent, Target target) {
+      Hooked h = hook(ns, Hook.INPUT, sent, in, null, null, false);
+      if (h.end != null) {
+        return h.end;
+      }
+      Packet pk = h.packet;
+      if (expect != null) {
+        return arriveAtClient(ns, pk);
+      }
       Optional<Pod> pod = podOfNamespace(ns);
       if (pod.isPresent()) {
         Pod p = pod.get();
@@ -464,6 +631,8 @@ public final class Tracer {
         step(ns, ns.link("eth0").orElse(null), Step.Kind.DELIVER, "delivered to pod " + p.key()
             + (ports.isEmpty() ? " (it declares no ports; kubewalk assumes it listens)" : ""),
             null, pk);
+        servedBy = ns;
+        arrived = pk;
         return delivered(new Trace.Endpoint("pod", p.key(), pk.dst().toString(), pk.dport()),
             pk);
       }
@@ -484,8 +653,73 @@ public final class Tracer {
       step(ns, null, Step.Kind.DELIVER, "delivered to " + l.get().program() + " on "
           + node.name() + " (listening on " + l.get().address() + ":" + l.get().port() + ")",
           null, pk);
+      servedBy = ns;
+      arrived = pk;
       return delivered(new Trace.Endpoint("node", node.name(), pk.dst().toString(),
           pk.dport()), pk);
+    }
+
+    /** A reply reached a namespace: does the client's connected socket accept it? */
+    private Trace arriveAtClient(NetNamespace ns, Packet pk) {
+      String who = podOfNamespace(ns).map(p -> "pod " + p.key()).orElse(where(ns));
+      if (ns != expect.ns()) {
+        step(ns, null, Step.Kind.DROP, "the reply reaches " + who + ", not the client", null, pk);
+        return end(Verdict.DROPPED, "the reply to " + pk.dst() + " reaches " + who
+            + ", which never sent the request", null);
+      }
+      return checkSocket(ns.node(), ns.name(), podOfNamespace(ns).isPresent()
+          ? new Trace.Endpoint("pod", podOfNamespace(ns).get().key(), pk.dst().toString(),
+              pk.dport())
+          : new Trace.Endpoint("node", ns.node(), pk.dst().toString(), pk.dport()), pk);
+    }
+
+    private Trace arriveOutside(String who, String name, Packet pk) {
+      if (expect != null && expect.external() == null) {
+        step(UNDERLAY, UNDERLAY, null, Step.Kind.DROP, "the reply leaves the cluster for "
+            + pk.dst(), null, pk);
+        return end(Verdict.DROPPED, "the reply goes to " + pk.dst() + " outside the cluster,"
+            + " not to the client", null);
+      }
+      if (expect != null) {
+        return checkSocket(UNDERLAY, who.replace("external/", "external:"),
+            new Trace.Endpoint("external", name, pk.dst().toString(), pk.dport()), pk);
+      }
+      step(UNDERLAY, who.replace("external/", "external:"), "eth0", Step.Kind.DELIVER,
+          "delivered to external client " + name, null, pk);
+      servedExternal = true;
+      return delivered(new Trace.Endpoint("external", name, pk.dst().toString(), pk.dport()),
+          pk);
+    }
+
+    private Trace checkSocket(String node, String netns, Trace.Endpoint at, Packet pk) {
+      Packet sent = expect.sent();
+      if (expect.matches(pk)) {
+        step(node, netns, null, Step.Kind.DELIVER, "the reply matches the client's socket ("
+            + sent.src() + ":" + sent.sport() + " connected to " + sent.dst() + ":"
+            + sent.dport() + ")", null, pk);
+        return delivered(at, pk);
+      }
+      step(node, netns, null, Step.Kind.REJECT, "no socket is connected to " + pk.src() + ":"
+          + pk.sport() + "; the client's socket expects " + sent.dst() + ":" + sent.dport(),
+          null, pk);
+      String bypass = bridgeNfOff();
+      return end(Verdict.REJECTED, "the reply comes from " + pk.src() + ":" + pk.sport()
+          + " but the client is connected to " + sent.dst() + ":" + sent.dport()
+          + ", so no socket matches: the client's kernel answers with a TCP RST and the"
+          + " connection fails" + (bypass == null ? "" : " (the reply was bridged on "
+              + bypass + " without passing iptables, so conntrack never translated it back)"),
+          bypass == null ? null : "load br_netfilter and set net.bridge.bridge-nf-call-iptables=1"
+              + " on every node: kubeadm's preflight checks require it so that replies crossing"
+              + " a bridge are translated by conntrack");
+    }
+
+    private String bridgeNfOff() {
+      for (NetNamespace ns : dp.nodes().values()) {
+        if (!ns.sysctlOn("net.bridge.bridge-nf-call-iptables")) {
+          return ns.node();
+        }
+      }
+      return null;
     }
 
     private Optional<Pod> podOfNamespace(NetNamespace ns) {
@@ -497,6 +731,228 @@ public final class Tracer {
       return Optional.empty();
     }
 
+    // ---- netfilter and conntrack ------------------------------------------------------------
+
+    /** The iptables rules of a node's own namespace; null for pods (no rules in this model). */
+    private NetfilterTables rules(NetNamespace ns) {
+      return dp.nodes().get(ns.node()) == ns ? proxy.iptables(ns.node()) : null;
+    }
+
+    /**
+     * One netfilter hook in {@code ns}. The first hook of a stay (PREROUTING or OUTPUT) looks the
+     * packet up in conntrack: a known connection is translated as its entry says and skips the
+     * nat table; a new one is classified by the rules and its NAT recorded.
+     */
+    Hooked hook(NetNamespace ns, Hook hook, Packet pk, Link in, Link out, Ip nextHop,
+        boolean bridged) {
+      NetfilterTables t = rules(ns);
+      if (t == null) {
+        return new Hooked(pk, null);
+      }
+      boolean dstHook = hook == Hook.PREROUTING || hook == Hook.OUTPUT;
+      if (dstHook || visit == null || visit.ns != ns) {
+        enter(ns, pk);
+      }
+      Visit v = visit;
+      if (!v.fresh && dstHook) {
+        pk = translate(ns, v, pk, true);
+      }
+      PacketContext ctx = new PacketContext(pk, in == null ? null : in.name(),
+          out == null ? null : out.name(), ctStates(v), bridged, ns::isLocalAddress,
+          recent.computeIfAbsent(ns.node(), k -> new RecentLists()), 0,
+          (set, p, dirs) -> CniRules.inCalicoSet(cluster, set,
+              dirs.get(0).equals("src") ? p.src() : p.dst()));
+      NetfilterEvaluator.HookResult r = NetfilterEvaluator.hook(t, hook, ctx,
+          prob -> random.nextDouble() < prob);
+      rulesEvaluated += r.rulesEvaluated();
+      Packet after = r.packet();
+      Packet masq = null;
+      if (r.nat() instanceof io.kubewalk.sim.net.netfilter.Target.Dnat) {
+        collectCandidates(t, hook, ctx);
+        v.entry.dnatTo(after.dst(), after.dport());
+      } else if (r.nat() != null && out != null) {
+        masq = sourceNat(r.nat(), after, out, nextHop);
+      }
+      for (NetfilterStep s : r.steps()) {
+        if (s.policy() && t.chain(s.table(), s.chain()).rules().isEmpty()) {
+          continue; // an empty built-in chain: nothing to show
+        }
+        Packet shown = masq != null && s == last(r.steps()) ? masq : s.packet();
+        emit(ns, in, out, s, shown, v);
+      }
+      if (masq != null) {
+        v.entry.snatTo(masq.src(), masq.sport());
+        masqueraded = true;
+        after = masq;
+      }
+      if (r.verdict() == TraversalResult.Verdict.DROP
+          || r.verdict() == TraversalResult.Verdict.REJECT) {
+        return new Hooked(after, blocked(ns, hook, r, after));
+      }
+      if (!v.fresh && (hook == Hook.POSTROUTING || hook == Hook.INPUT)) {
+        after = translate(ns, v, after, false);
+      }
+      if (hook == Hook.POSTROUTING || hook == Hook.INPUT) {
+        if (v.fresh) {
+          conntrack.get(ns).confirm(v.entry);
+        } else if (v.dir == Conntrack.Direction.REPLY) {
+          v.entry.markSeenReply();
+        }
+        visit = null;
+      }
+      return new Hooked(after, null);
+    }
+
+    private NetfilterStep last(List<NetfilterStep> s) {
+      return s.isEmpty() ? null : s.get(s.size() - 1);
+    }
+
+    /** Conntrack lookup on entering a node namespace. */
+    private void enter(NetNamespace ns, Packet pk) {
+      Conntrack ct = conntrack.computeIfAbsent(ns, k -> new Conntrack());
+      lookups++;
+      Optional<Conntrack.Hit> hit = ct.find(pk);
+      if (hit.isPresent()) {
+        Conntrack.Entry e = hit.get().entry();
+        visit = new Visit(ns, e, hit.get().direction(), false);
+        step(ns, null, Step.Kind.CONNTRACK, "conntrack: this packet belongs to a known"
+            + " connection (" + hit.get().direction().name().toLowerCase(java.util.Locale.ROOT)
+            + " direction): the nat table is not consulted again", e.text(), pk, "ESTABLISHED");
+      } else {
+        visit = new Visit(ns, ct.create(pk), Conntrack.Direction.ORIGINAL, true);
+      }
+    }
+
+    private Set<CtState> ctStates(Visit v) {
+      Set<CtState> s = EnumSet.of(v.fresh ? CtState.NEW : CtState.ESTABLISHED);
+      if (v.entry.dnat()) {
+        s.add(CtState.DNAT);
+      }
+      if (v.entry.snat()) {
+        s.add(CtState.SNAT);
+      }
+      return s;
+    }
+
+    private String ctLabel(Visit v, Packet shown) {
+      if (!v.fresh) {
+        return "ESTABLISHED";
+      }
+      if (!shown.src().equals(v.entry.original().src())) {
+        return "SNAT";
+      }
+      return !shown.dst().equals(v.entry.original().dst()) ? "DNAT" : "NEW";
+    }
+
+    /**
+     * Conntrack's translation of a packet of a known connection: at PREROUTING/OUTPUT the
+     * destination (DNAT again, or undoing an SNAT on the reply), at POSTROUTING/INPUT the source
+     * (SNAT again, or undoing a DNAT on the reply).
+     */
+    private Packet translate(NetNamespace ns, Visit v, Packet pk, boolean dstHook) {
+      Conntrack.Entry e = v.entry;
+      boolean reply = v.dir == Conntrack.Direction.REPLY;
+      Packet out = pk;
+      String what = null;
+      if (dstHook && !reply && e.dnat()) {
+        out = pk.withDst(e.reply().src(), e.reply().sport());
+        what = "the connection's DNAT";
+      } else if (dstHook && reply && e.snat()) {
+        out = pk.withDst(e.original().src(), e.original().sport());
+        what = "undoing the SNAT: the destination goes back to the original client";
+      } else if (!dstHook && !reply && e.snat()) {
+        out = pk.withSrc(e.reply().dst(), e.reply().dport());
+        what = "the connection's SNAT";
+      } else if (!dstHook && reply && e.dnat()) {
+        out = pk.withSrc(e.original().dst(), e.original().dport());
+        what = "undoing the DNAT: the source goes back to the address the client connected to";
+      }
+      if (what == null) {
+        return pk;
+      }
+      Step.Kind kind = dstHook ? Step.Kind.DNAT : Step.Kind.SNAT;
+      step(ns, null, kind, "conntrack: " + what + " (" + (dstHook ? pk.dst() + ":" + pk.dport()
+          + " -> " + out.dst() + ":" + out.dport() : pk.src() + ":" + pk.sport() + " -> "
+          + out.src() + ":" + out.sport()) + ")", e.text(), out, "ESTABLISHED");
+      return out;
+    }
+
+    /** SNAT/MASQUERADE at POSTROUTING: the new source address and port. */
+    private Packet sourceNat(io.kubewalk.sim.net.netfilter.Target nat, Packet pk, Link out,
+        Ip nextHop) {
+      if (nat instanceof io.kubewalk.sim.net.netfilter.Target.Snat s) {
+        return pk.withSrc(s.ip(), s.randomFully() ? 32768 + random.nextInt(28232) : pk.sport());
+      }
+      boolean randomFully = ((io.kubewalk.sim.net.netfilter.Target.Masquerade) nat).randomFully();
+      Ip addr = out.addresses().stream().filter(a -> nextHop != null
+          && a.network().contains(nextHop)).findFirst()
+          .or(() -> out.addresses().stream().findFirst()).map(a -> a.ip()).orElse(pk.src());
+      return pk.withSrc(addr, randomFully ? 32768 + random.nextInt(28232) : pk.sport());
+    }
+
+    /** Every endpoint the nat rules could have chosen for this packet, with its probability. */
+    private void collectCandidates(NetfilterTables t, Hook hook, PacketContext ctx) {
+      for (TraversalResult r : NetfilterEvaluator.enumerate(t, Table.NAT, hook.name(), ctx)) {
+        if (r.dnat()) {
+          String ep = r.packet().dst() + ":" + r.packet().dport();
+          candidates.merge(ep, r.probability(), Double::sum);
+        }
+      }
+    }
+
+    private void emit(NetNamespace ns, Link in, Link out, NetfilterStep s, Packet shown,
+        Visit v) {
+      if (service == null && s.rule() != null && s.chain().startsWith("KUBE-")) {
+        Matcher m = SERVICE_COMMENT.matcher(s.rule());
+        if (m.find()) {
+          service = m.group(1);
+        }
+      }
+      Step.Kind kind = s.target().startsWith("DNAT") ? Step.Kind.DNAT
+          : s.target().startsWith("MASQUERADE") || s.target().startsWith("SNAT")
+              ? Step.Kind.SNAT
+              : s.target().startsWith("REJECT") ? Step.Kind.REJECT
+                  : s.target().startsWith("DROP") ? Step.Kind.DROP : Step.Kind.NETFILTER;
+      String where = s.table().lower() + " " + s.chain();
+      String detail;
+      if (s.policy()) {
+        detail = where + ": no rule decided; " + s.target();
+      } else if (kind == Step.Kind.DNAT) {
+        detail = where + " rule " + s.ruleNumber() + ": DNAT to " + shown.dst() + ":"
+            + shown.dport();
+      } else if (kind == Step.Kind.SNAT) {
+        detail = where + " rule " + s.ruleNumber() + ": " + s.target().split(" ")[0]
+            + ", the source becomes " + shown.src() + ":" + shown.sport()
+            + (out != null ? " (" + out.name() + "'s address)" : "");
+      } else {
+        detail = where + " rule " + s.ruleNumber() + " => " + s.target();
+      }
+      Link dev = out != null ? out : in;
+      step(ns, dev, kind, detail, s.rule(), shown, ctLabel(v, shown));
+    }
+
+    private Trace blocked(NetNamespace ns, Hook hook, NetfilterEvaluator.HookResult r,
+        Packet pk) {
+      NetfilterStep s = last(r.steps());
+      String by = s == null ? "a rule" : s.policy() ? "the " + s.table().lower() + " "
+          + s.chain() + " chain's policy" : "rule " + s.ruleNumber() + " of " + s.table().lower()
+          + " " + s.chain() + " (" + s.rule() + ")";
+      boolean reject = r.verdict() == TraversalResult.Verdict.REJECT;
+      String why = s != null && s.rule() != null && s.rule().contains("has no endpoints")
+          ? ": the Service has no ready endpoints, so kube-proxy rejects its traffic"
+          : s != null && s.rule() != null && s.rule().contains("has no local endpoints")
+              ? ": externalTrafficPolicy is Local and no endpoint runs on " + ns.node()
+              : "";
+      String hint = why.contains("no local endpoints") ? "send the traffic to a node that runs"
+          + " an endpoint (the load balancer's health check on healthCheckNodePort does this),"
+          + " or use externalTrafficPolicy: Cluster"
+          : why.contains("no ready endpoints") ? "check the Service's selector matches Running,"
+              + " Ready pods (kubectl get endpointslices)" : null;
+      return end(reject ? Verdict.REJECTED : Verdict.DROPPED, where(ns) + " "
+          + (reject ? "rejects" : "drops") + " the packet at " + hook.name() + ": " + by + why,
+          hint);
+    }
+
     // ---- bookkeeping -----------------------------------------------------------------------
 
     private String where(NetNamespace ns) {
@@ -506,7 +962,13 @@ public final class Tracer {
 
     void step(NetNamespace ns, Link dev, Step.Kind kind, String detail, String rule,
         Packet pk) {
-      step(ns.node(), ns.name(), dev == null ? null : dev.name(), kind, detail, rule, pk);
+      step(ns, dev, kind, detail, rule, pk, null);
+    }
+
+    void step(NetNamespace ns, Link dev, Step.Kind kind, String detail, String rule, Packet pk,
+        String ct) {
+      steps.add(new Step(steps.size(), ns.node(), ns.name(), dev == null ? null : dev.name(),
+          kind, detail, rule, pk, ct));
     }
 
     void step(String node, String netns, String dev, Step.Kind kind, String detail, String rule,
@@ -514,31 +976,39 @@ public final class Tracer {
       steps.add(new Step(steps.size(), node, netns, dev, kind, detail, rule, pk, null));
     }
 
+    List<Trace.Flow> flows() {
+      List<Trace.Flow> out = new ArrayList<>();
+      conntrack.forEach((ns, ct) -> ct.entries().forEach(e ->
+          out.add(new Trace.Flow(ns.node(), e.text()))));
+      return out;
+    }
+
+    private List<Trace.Candidate> candidateList() {
+      return candidates.entrySet().stream()
+          .map(e -> new Trace.Candidate(e.getKey(), e.getValue())).toList();
+    }
+
     Trace delivered(Trace.Endpoint to, Packet pk) {
-      return new Trace(Verdict.DELIVERED, null, null, null, to, pk.src() + ":" + pk.sport(),
-          masqueraded, List.of(), steps, null, null);
+      return new Trace(Verdict.DELIVERED, null, null, service, to, pk.src() + ":" + pk.sport(),
+          masqueraded, candidateList(), steps, new Trace.Cost(rulesEvaluated, lookups), null,
+          flows());
     }
 
     Trace end(Verdict v, String reason, String hint) {
-      return new Trace(v, reason, hint, null, null, null, masqueraded, List.of(), steps, null,
-          null);
+      return new Trace(v, reason, hint, service, null, null, masqueraded, candidateList(), steps,
+          new Trace.Cost(rulesEvaluated, lookups), null, flows());
     }
   }
 
   // ---- targets -----------------------------------------------------------------------------
 
-  private record Target(Ip ip, int port, Protocol proto, String noIpReason, String hint) {}
+  /** Where a packet is sent; {@code dns} is CoreDNS's answer when the target was a name. */
+  private record Target(Ip ip, int port, Protocol proto, String noIpReason, String hint,
+      String dns) {}
 
-  private Target resolveTarget(Endpoints.To to) {
+  private Target resolveTarget(Endpoints.To to, Endpoints.From from) {
     if (to instanceof Endpoints.To.Address a) {
-      Optional<Service> svc = cluster.services().stream()
-          .filter(s -> a.ip().equals(s.clusterIp())).findFirst();
-      if (svc.isPresent()) {
-        throw new TraceException(a.ip() + " is the ClusterIP of Service " + svc.get().key()
-            + ": tracing through kube-proxy's rules is not in this build yet (trace to a pod"
-            + " instead, e.g. --to pod/NS/NAME:PORT)");
-      }
-      return new Target(a.ip(), a.port(), a.proto(), null, null);
+      return new Target(a.ip(), a.port(), a.proto(), null, null, null);
     }
     if (to instanceof Endpoints.To.PodRef p) {
       Pod pod = cluster.pod(p.namespace(), p.name()).orElseThrow(() -> new TraceException(
@@ -550,18 +1020,104 @@ public final class Tracer {
         return new Target(null, p.port(), p.proto(), "pod " + pod.key() + " has no IP: it is "
             + pod.phase().text() + " (" + why + "), so nothing can reach it",
             "install the CNI plugin (" + cluster.config().cni().plugin() + ") so that the"
-                + " kubelet can create the pod's sandbox");
+                + " kubelet can create the pod's sandbox", null);
       }
-      return new Target(pod.podIp(), p.port(), p.proto(), null, null);
+      return new Target(pod.podIp(), p.port(), p.proto(), null, null, null);
     }
     if (to instanceof Endpoints.To.ServiceRef s) {
-      throw new TraceException("tracing to Service " + s.namespace() + "/" + s.name()
-          + " needs kube-proxy's rules, which are not in this build yet (trace to a pod"
-          + " instead, e.g. --to pod/NS/NAME:PORT)");
+      Service svc = cluster.service(s.namespace(), s.name()).orElseThrow(() ->
+          new TraceException("no Service " + s.namespace() + "/" + s.name()
+              + " in this scenario (see kubectl get svc -A)"));
+      ServicePort port = servicePort(svc, s.portName(), s.proto());
+      if (svc.type() == Service.Type.ExternalName || svc.headless()) {
+        throw new TraceException(noVirtualIp(svc));
+      }
+      return new Target(svc.clusterIp(), port.port(), port.protocol(), null, null, null);
     }
     Endpoints.To.DnsName d = (Endpoints.To.DnsName) to;
-    throw new TraceException("tracing to a DNS name (" + d.name() + ") needs CoreDNS and"
-        + " kube-proxy, which are not in this build yet (trace to a pod or an IP instead)");
+    return resolveDns(d, from);
   }
 
+  private ServicePort servicePort(Service svc, String portName, Protocol proto) {
+    for (ServicePort p : svc.ports()) {
+      if ((p.name().equals(portName) || String.valueOf(p.port()).equals(portName))
+          && (p.protocol() == proto || !String.valueOf(p.port()).equals(portName)
+              && p.name().equals(portName))) {
+        return p;
+      }
+    }
+    throw new TraceException("Service " + svc.key() + " has no port " + portName + "/"
+        + proto.lower() + " (its ports: " + svc.ports().stream().map(p -> (p.name().isEmpty()
+            ? "" : p.name() + "=") + p.port() + "/" + p.protocol().lower()).toList() + ")");
+  }
+
+  private String noVirtualIp(Service svc) {
+    if (svc.type() == Service.Type.ExternalName) {
+      return "Service " + svc.key() + " is type ExternalName: it has no ClusterIP and kube-proxy"
+          + " writes no rules for it; CoreDNS answers its name with a CNAME to "
+          + svc.externalName() + " (trace to that address instead)";
+    }
+    return "Service " + svc.key() + " is headless (clusterIP: None): kube-proxy writes no rules"
+        + " for it; CoreDNS answers its name with the pod IPs " + readyAddresses(svc)
+        + " (trace to one of them, or to its DNS name)";
+  }
+
+  private List<Ip> readyAddresses(Service svc) {
+    List<Ip> out = new ArrayList<>();
+    for (EndpointSlice es : cluster.slicesOf(svc)) {
+      for (EndpointSlice.Endpoint e : es.endpoints()) {
+        if (e.ready() && !out.contains(e.address())) {
+          out.add(e.address());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A Service DNS name as CoreDNS answers it: {@code NAME.NS.svc.DOMAIN} (or shorter, completed
+   * by the pod's search path) gets the ClusterIP, a headless Service the ready pod IPs.
+   */
+  private Target resolveDns(Endpoints.To.DnsName d, Endpoints.From from) {
+    String domain = cluster.config().dnsDomain();
+    String clientNs = from instanceof Endpoints.From.PodRef p ? p.namespace() : "default";
+    String name = d.name().endsWith(".") ? d.name().substring(0, d.name().length() - 1)
+        : d.name();
+    String[] labels = name.split("\\.");
+    String fqdn;
+    if (name.endsWith(".svc." + domain)) {
+      fqdn = name;
+    } else if (name.endsWith(".svc")) {
+      fqdn = name + "." + domain;
+    } else if (labels.length == 2) {
+      fqdn = name + ".svc." + domain;
+    } else if (labels.length == 1) {
+      fqdn = name + "." + clientNs + ".svc." + domain;
+    } else {
+      throw new TraceException("CoreDNS would answer NXDOMAIN for " + d.name() + ": kubewalk"
+          + " resolves Service names (NAME, NAME.NS, NAME.NS.svc or NAME.NS.svc." + domain
+          + ")");
+    }
+    String[] f = fqdn.split("\\.");
+    Service svc = cluster.service(f[1], f[0]).orElseThrow(() -> new TraceException(
+        "CoreDNS answers NXDOMAIN for " + fqdn + ": there is no Service " + f[1] + "/" + f[0]));
+    Ip kubeDns = cluster.service("kube-system", "kube-dns").map(Service::clusterIp).orElse(null);
+    String asked = "CoreDNS" + (kubeDns == null ? "" : " (Service kube-system/kube-dns, "
+        + kubeDns + ":53/udp)") + " answers " + fqdn + ". ";
+    if (svc.type() == Service.Type.ExternalName) {
+      throw new TraceException(noVirtualIp(svc));
+    }
+    if (svc.headless()) {
+      List<Ip> ips = readyAddresses(svc);
+      if (ips.isEmpty()) {
+        return new Target(null, d.port(), d.proto(), "headless Service " + svc.key()
+            + " has no ready endpoints, so CoreDNS answers NXDOMAIN", null, asked + "NXDOMAIN");
+      }
+      return new Target(ips.get(0), d.port(), d.proto(), null, null, asked + "A "
+          + ips.stream().map(Ip::toString).reduce((a, b) -> a + ", " + b).orElseThrow()
+          + " (headless: one record per ready pod; the client takes the first)");
+    }
+    return new Target(svc.clusterIp(), d.port(), d.proto(), null, null, asked + "A "
+        + svc.clusterIp() + " (the ClusterIP)");
+  }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RealKernelTest {
 
   /** Every namespace this test creates starts with this; nothing else is ever deleted. */
-  private static final String PREFIX = "kw-rk-";
+  private static final String PREFIX = "kw-rk" + ProcessHandle.current().pid() % 1000 + "-";
 
   private final Map<NetNamespace, String> names = new LinkedHashMap<>();
   private final List<String> created = new ArrayList<>();

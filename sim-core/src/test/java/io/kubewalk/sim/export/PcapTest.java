@@ -6,6 +6,7 @@ import io.kubewalk.sim.Kubewalk;
 import io.kubewalk.sim.Simulation;
 import io.kubewalk.sim.net.Ip;
 import io.kubewalk.sim.net.Packet;
+import io.kubewalk.sim.trace.Endpoints;
 import io.kubewalk.sim.trace.Step;
 import io.kubewalk.sim.trace.Trace;
 import java.nio.ByteBuffer;
@@ -140,7 +141,7 @@ class PcapTest {
         assertThat(u16(ip.l4(), 2)).isEqualTo(p.dport());
       }
     }
-    Frame cni0 = c.frames().get(onDevice.indexOf(t.steps().get(3)));
+    Frame cni0 = c.frames().get(onDevice.indexOf(step(t, Step.Kind.BRIDGE, "node01", null)));
     assertThat(c.interfaces().get(cni0.ifId())).isEqualTo("node01/cni0");
   }
 
@@ -175,26 +176,37 @@ class PcapTest {
     Trace t = crossNode();
     Capture c = parse(Pcap.bytes(t, FLANNEL.dataplane()));
     var dp = FLANNEL.dataplane();
-    String clientEth0 = dp.node("node01").link(t.steps().get(2).detail().replaceAll(
+    Step clientVeth = step(t, Step.Kind.VETH, "node01", null);
+    Step appVeth = step(t, Step.Kind.VETH, "controlplane", null);
+    String clientEth0 = dp.node("node01").link(clientVeth.detail().replaceAll(
         ".*appears on (\\S+) in node.*", "$1")).orElseThrow().peer().mac();
     String node01Cni0 = dp.node("node01").link("cni0").orElseThrow().mac();
     String node01Flannel = dp.node("node01").link("flannel.1").orElseThrow().mac();
     String cpFlannel = dp.node("controlplane").link("flannel.1").orElseThrow().mac();
     String cpCni0 = dp.node("controlplane").link("cni0").orElseThrow().mac();
-    String appEth0 = dp.node("controlplane").link(t.steps().get(12).device()).orElseThrow()
-        .peer().mac();
+    String appEth0 = dp.node("controlplane").link(appVeth.device()).orElseThrow().peer().mac();
     // pod eth0 -> cni0 (its gateway), seen on both sides of the veth
-    assertThat(macs(frame(c, 2))).containsExactly(clientEth0, node01Cni0);
-    assertThat(macs(frame(c, 3))).containsExactly(clientEth0, node01Cni0);
+    assertThat(macs(frame(c, clientVeth.index()))).containsExactly(clientEth0, node01Cni0);
+    assertThat(macs(frame(c, step(t, Step.Kind.BRIDGE, "node01", "cni0").index())))
+        .containsExactly(clientEth0, node01Cni0);
     // routed to flannel.1: the peer's flannel.1 from the neighbour entry; decapsulated unchanged
-    assertThat(macs(frame(c, 4))).containsExactly(node01Flannel, cpFlannel);
-    assertThat(macs(frame(c, 9))).containsExactly(node01Flannel, cpFlannel);
+    assertThat(macs(frame(c, step(t, Step.Kind.ROUTE, "node01", "flannel.1").index())))
+        .containsExactly(node01Flannel, cpFlannel);
+    assertThat(macs(frame(c, step(t, Step.Kind.DECAP, "controlplane", null).index())))
+        .containsExactly(node01Flannel, cpFlannel);
     // routed onto cni0 towards the pod, through the bridge and the veth into the pod
-    assertThat(macs(frame(c, 11))).containsExactly(cpCni0, appEth0);
-    assertThat(macs(frame(c, 14))).containsExactly(cpCni0, appEth0);
+    assertThat(macs(frame(c, step(t, Step.Kind.BRIDGE, "controlplane", "cni0").index())))
+        .containsExactly(cpCni0, appEth0);
+    assertThat(macs(frame(c, t.steps().size() - 1))).containsExactly(cpCni0, appEth0);
     // the outer frame leaves node01's eth0
     String node01Eth0 = dp.node("node01").link("eth0").orElseThrow().mac();
-    assertThat(macs(frame(c, 7))[0]).isEqualTo(node01Eth0);
+    assertThat(macs(frame(c, step(t, Step.Kind.WIRE, "node01", "eth0").index()))[0])
+        .isEqualTo(node01Eth0);
+  }
+
+  private static Step step(Trace t, Step.Kind kind, String node, String device) {
+    return t.steps().stream().filter(s -> s.kind() == kind && s.node().equals(node)
+        && (device == null || device.equals(s.device()))).findFirst().orElseThrow();
   }
 
   private static Frame frame(Capture c, int step) {
@@ -216,22 +228,29 @@ class PcapTest {
 
   @Test
   void aReplyDirectionIsWrittenAfterTheRequestAsSynAck() {
-    Trace t = crossNode();
-    Trace withReply = new Trace(t.verdict(), t.reason(), t.hint(), t.service(), t.deliveredTo(),
-        t.sourceSeen(), t.masqueraded(), t.candidates(), t.steps(), t.cost(), t);
-    Capture c = parse(Pcap.bytes(withReply, FLANNEL.dataplane()));
-    Capture one = parse(Pcap.bytes(t, FLANNEL.dataplane()));
-    assertThat(c.frames()).hasSize(2 * one.frames().size());
-    assertThat(c.interfaces()).isEqualTo(one.interfaces());
+    Trace t = FLANNEL.trace(Endpoints.parseFrom("pod/default/client", null),
+        Endpoints.parseTo("pod/default/app:80/tcp"), 0, true);
+    assertThat(t.reply()).isNotNull();
+    Capture c = parse(Pcap.bytes(t, FLANNEL.dataplane()));
+    long forward = t.steps().stream().filter(s -> s.device() != null).count();
+    long back = t.reply().steps().stream().filter(s -> s.device() != null).count();
+    assertThat(c.frames()).hasSize((int) (forward + back));
+    assertThat(c.interfaces()).doesNotHaveDuplicates();
     Frame first = c.frames().get(0);
-    Frame reply = c.frames().get(one.frames().size());
+    Frame reply = c.frames().get((int) forward);
     assertThat(reply.comment()).startsWith("reply #0 ");
+    Ipv4 answer = ether(reply.data());
+    assertThat(answer.src()).isEqualTo(Ip.parse("172.17.0.4"));
+    assertThat(answer.dst()).isEqualTo(Ip.parse("172.17.1.2"));
     byte[] syn = ether(first.data()).l4();
-    byte[] synAck = ether(reply.data()).l4();
+    byte[] synAck = answer.l4();
     assertThat(synAck[13]).isEqualTo((byte) 0x12);
     long seq = ByteBuffer.wrap(syn).getInt(4) & 0xffffffffL;
     long ack = ByteBuffer.wrap(synAck).getInt(8) & 0xffffffffL;
     assertThat(ack).isEqualTo((seq + 1) & 0xffffffffL);
+    for (Frame f : c.frames()) {
+      ether(f.data());
+    }
   }
 
   @Test

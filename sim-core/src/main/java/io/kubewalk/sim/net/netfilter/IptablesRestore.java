@@ -178,7 +178,8 @@ public final class IptablesRestore {
 
   private static final Map<String, Set<String>> OPTIONS2 = Map.of(
       "physdev", Set.of("--physdev-is-in", "--physdev-is-out", "--physdev-is-bridged"),
-      "nfacct", Set.of("--nfacct-name"));
+      "nfacct", Set.of("--nfacct-name"),
+      "set", Set.of("--match-set"));
 
   private static Set<String> options(String module) {
     Set<String> s = OPTIONS.get(module);
@@ -287,6 +288,9 @@ public final class IptablesRestore {
           }
           if (owner != null) {
             String v = FLAGS.contains(t) ? null : tok.get(++i);
+            if (t.equals("--match-set")) {
+              v = v + " " + tok.get(++i); // NAME FLAGS
+            }
             owner.opts.add(new Opt(t, v, neg));
           } else if (targetName != null) {
             boolean flag = t.equals("--random-fully") || t.equals("--random");
@@ -388,6 +392,14 @@ public final class IptablesRestore {
             e.get("--physdev-is-out") != null, e.get("--physdev-is-bridged") != null);
       case "nfacct":
         return new Match.Nfacct(req(e, "--nfacct-name").value);
+      case "set": {
+        Opt o = req(e, "--match-set");
+        String[] v = o.value.split(" ", 2);
+        if (v.length != 2) {
+          throw new IllegalArgumentException("--match-set needs a set name and src|dst flags");
+        }
+        return new Match.IpSet(v[0], List.of(v[1].split(",")), o.negated);
+      }
       default:
         throw new IllegalArgumentException("unsupported match module '" + e.module + "'");
     }

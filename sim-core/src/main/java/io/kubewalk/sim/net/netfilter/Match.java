@@ -420,6 +420,24 @@ public sealed interface Match {
     }
   }
 
+  /**
+   * {@code -m set [!] --match-set NAME src|dst[,dst]}: membership of the packet's addresses (and
+   * port, for {@code hash:ip,port} sets) in an ipset.
+   */
+  record IpSet(String name, List<String> dirs, boolean negated) implements Match {
+    public IpSet {
+      dirs = List.copyOf(dirs);
+    }
+
+    public String save() {
+      return "-m set " + neg(negated) + "--match-set " + name + " " + String.join(",", dirs);
+    }
+
+    public String listing() {
+      return neg(negated) + "match-set " + name + " " + String.join(",", dirs);
+    }
+  }
+
   /** {@code -m nfacct --nfacct-name NAME} (iptables 1.8.9 prints two spaces before the name). */
   record Nfacct(String name) implements Match {
     public String save() {

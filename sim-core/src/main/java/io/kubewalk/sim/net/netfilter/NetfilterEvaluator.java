@@ -191,7 +191,14 @@ public final class NetfilterEvaluator {
           continue;
         }
         Target t = r.target();
-        steps.add(new NetfilterStep(table, f.chain.name(), number, r.toString(), describe(t)));
+        if (t instanceof Target.SetMark) {
+          packet = packet.withMark(((Target.SetMark) t).apply(packet.mark()));
+        } else if (t instanceof Target.Dnat) {
+          Target.Dnat d = (Target.Dnat) t;
+          packet = packet.withDst(d.ip(), d.port() == null ? packet.dport() : d.port());
+        }
+        steps.add(new NetfilterStep(table, f.chain.name(), number, r.toString(), describe(t),
+            packet));
         if (t instanceof Target.None) {
           continue;
         } else if (t instanceof Target.Builtin) {
@@ -215,10 +222,8 @@ public final class NetfilterEvaluator {
           }
           stack.push(new Frame(chain(to)));
         } else if (t instanceof Target.SetMark) {
-          packet = packet.withMark(((Target.SetMark) t).apply(packet.mark()));
+          continue;
         } else if (t instanceof Target.Dnat) {
-          Target.Dnat d = (Target.Dnat) t;
-          packet = packet.withDst(d.ip(), d.port() == null ? packet.dport() : d.port());
           return result(TraversalResult.Verdict.ACCEPT, t);
         } else {
           return result(TraversalResult.Verdict.ACCEPT, t); // SNAT, MASQUERADE
@@ -226,7 +231,7 @@ public final class NetfilterEvaluator {
       }
       if (start.builtin()) {
         steps.add(new NetfilterStep(table, start.name(), 0, null,
-            "DEFAULT POLICY => " + start.policy()));
+            "DEFAULT POLICY => " + start.policy(), packet));
         return result(start.policy().equals("ACCEPT") ? TraversalResult.Verdict.ACCEPT
             : TraversalResult.Verdict.DROP, null);
       }
@@ -254,7 +259,7 @@ public final class NetfilterEvaluator {
         return "goto " + t.name();
       }
       String l = t.listing();
-      return l.isEmpty() ? t.name() : t.name() + " " + l;
+      return l.isEmpty() ? t.name() : l.startsWith(t.name() + " ") ? l : t.name() + " " + l;
     }
 
     private boolean matches(Rule r) {
@@ -347,6 +352,9 @@ public final class NetfilterEvaluator {
         Match.Conntrack ct = (Match.Conntrack) m;
         boolean any = ct.states().stream().anyMatch(ctx.ctState()::contains);
         return any != ct.negated();
+      } else if (m instanceof Match.IpSet) {
+        Match.IpSet is = (Match.IpSet) m;
+        return ctx.ipsets().contains(is.name(), p, is.dirs()) != is.negated();
       } else if (m instanceof Match.PhysDev) {
         Match.PhysDev pd = (Match.PhysDev) m;
         return !(pd.isIn() || pd.isOut() || pd.isBridged()) || ctx.bridged();

@@ -75,7 +75,7 @@ class NetfilterEvaluatorTest {
     assertThat(r.packet().mark()).isEqualTo(0x4000);
     assertThat(r.steps()).extracting(NetfilterStep::chain)
         .containsExactly("INPUT", "INPUT", "B", "INPUT");
-    assertThat(r.steps().get(2).target()).isEqualTo("MARK MARK or 0x4000");
+    assertThat(r.steps().get(2).target()).isEqualTo("MARK or 0x4000");
   }
 
   @Test

@@ -153,7 +153,7 @@ class IptablesProxierTest {
     boolean local = LOCAL.contains(s);
     String hook = local ? "OUTPUT" : "PREROUTING";
     PacketContext ctx = new PacketContext(p, local ? null : "eth0", local ? "eth0" : null,
-        Set.of(CtState.NEW), false, LOCAL::contains, new RecentLists(), 0);
+        Set.of(CtState.NEW), false, LOCAL::contains, new RecentLists(), 0, null);
     Set<String> outputs = new TreeSet<>();
     Set<Boolean> masq = new TreeSet<>();
     for (TraversalResult nat : NetfilterEvaluator.enumerate(t, Table.NAT, hook, ctx)) {
@@ -227,7 +227,7 @@ class IptablesProxierTest {
         Protocol.TCP);
     RecentLists recent = new RecentLists();
     PacketContext ctx = new PacketContext(p, "eth0", null, Set.of(CtState.NEW), false,
-        LOCAL::contains, recent, 100);
+        LOCAL::contains, recent, 100, null);
     TraversalResult first = NetfilterEvaluator.traverse(t, Table.NAT, "PREROUTING", ctx, x -> true);
     TraversalResult second = NetfilterEvaluator.traverse(t, Table.NAT, "PREROUTING", ctx, x -> true);
     List<String> firstRules = new ArrayList<>();

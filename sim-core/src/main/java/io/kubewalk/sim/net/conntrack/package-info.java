@@ -1,0 +1,2 @@
+/** Connection tracking of one network namespace: entries with original and reply tuples. */
+package io.kubewalk.sim.net.conntrack;
