@@ -3,6 +3,7 @@ package io.kubewalk.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubewalk.sim.scenario.LessonInfo;
+import io.kubewalk.sim.trace.Endpoints;
 import io.kubewalk.sim.trace.Step;
 import io.kubewalk.sim.trace.Trace;
 import io.kubewalk.sim.trace.Verdict;
@@ -17,29 +18,54 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every built-in lesson's headline flow: verdict, the hops it takes, the addresses it shows. */
 class LessonsTest {
 
+  /** A lesson's headline flow; {@code reply} (null: not traced) is the reply's verdict. */
   record Headline(String from, String to, Verdict verdict, List<String> hops,
-      String deliveredIp, List<Step.Kind> mustHave) {}
+      String deliveredIp, List<Step.Kind> mustHave, Verdict reply) {
+    Headline(String from, String to, Verdict verdict, List<String> hops, String deliveredIp,
+        List<Step.Kind> mustHave) {
+      this(from, to, verdict, hops, deliveredIp, mustHave, null);
+    }
+  }
 
-  static final Map<String, Headline> HEADLINES = Map.of(
-      "kubeadm-flannel", new Headline("pod/default/client", "pod/default/app:80/tcp",
+  private static final List<String> N1 = List.of("node01/node01");
+
+  static final Map<String, Headline> HEADLINES = Map.ofEntries(
+      Map.entry("kubeadm-flannel", new Headline("pod/default/client", "pod/default/app:80/tcp",
           Verdict.DELIVERED, List.of("node01/node01", "node-network/node-network",
               "controlplane/controlplane"), "172.17.0.4",
-          List.of(Step.Kind.ENCAP, Step.Kind.DECAP)),
-      "kubeadm-weave", new Headline("pod/default/busybox", "pod/default/app:80/tcp",
+          List.of(Step.Kind.ENCAP, Step.Kind.DECAP))),
+      Map.entry("kubeadm-weave", new Headline("pod/default/busybox", "pod/default/app:80/tcp",
           Verdict.DELIVERED, List.of("node01/node01", "node-network/node-network",
-              "controlplane/controlplane"), "10.244.0.4", List.of(Step.Kind.ENCAP)),
-      "nodeport-vs-clusterip", new Headline("pod/default/client",
+              "controlplane/controlplane"), "10.244.0.4", List.of(Step.Kind.ENCAP))),
+      Map.entry("nodeport-vs-clusterip", new Headline("pod/default/client",
           "10.244.2.2:80/tcp", Verdict.DELIVERED, List.of("node01/node01",
               "node-network/node-network", "node02/node02"), "10.244.2.2",
-          List.of(Step.Kind.ENCAP, Step.Kind.DECAP)),
-      "flannel-host-gw", new Headline("pod/default/client", "pod/default/web:80/tcp",
+          List.of(Step.Kind.ENCAP, Step.Kind.DECAP))),
+      Map.entry("flannel-host-gw", new Headline("pod/default/client", "pod/default/web:80/tcp",
           Verdict.DELIVERED, List.of("node01/node01", "node-network/node-network",
-              "node02/node02"), "10.244.2.2", List.of(Step.Kind.WIRE)),
-      "calico", new Headline("pod/default/client", "pod/default/web:80/tcp", Verdict.DELIVERED,
+              "node02/node02"), "10.244.2.2", List.of(Step.Kind.WIRE))),
+      Map.entry("calico", new Headline("pod/default/client", "pod/default/web:80/tcp", Verdict.DELIVERED,
           List.of("node01/node01", "node-network/node-network", "node02/node02"),
-          "10.244.2.1", List.of(Step.Kind.ENCAP, Step.Kind.DECAP)),
-      "cni-missing", new Headline("pod/default/client", "pod/default/app:80/tcp",
-          Verdict.DROPPED, List.of(), null, List.of()));
+          "10.244.2.1", List.of(Step.Kind.ENCAP, Step.Kind.DECAP))),
+      Map.entry("cni-missing", new Headline("pod/default/client", "pod/default/app:80/tcp",
+          Verdict.DROPPED, List.of(), null, List.of())),
+      Map.entry("clusterip", new Headline("pod/default/client", "svc/default/web:80",
+          Verdict.DELIVERED, N1, null, List.of(Step.Kind.DNAT), Verdict.DELIVERED)),
+      Map.entry("externaltrafficpolicy-local", new Headline("ip/203.0.113.7 node02",
+          "192.168.56.12:30081/tcp", Verdict.DROPPED, List.of("node02/node02"), null,
+          List.of(Step.Kind.DROP))),
+      Map.entry("no-endpoints", new Headline("pod/default/client", "svc/default/web:80",
+          Verdict.REJECTED, N1, null, List.of(Step.Kind.REJECT))),
+      Map.entry("hairpin", new Headline("pod/default/web-1", "svc/default/web:80",
+          Verdict.DELIVERED, N1, "10.244.1.2", List.of(Step.Kind.DNAT, Step.Kind.SNAT),
+          Verdict.DELIVERED)),
+      Map.entry("br-netfilter-off", new Headline("pod/default/client", "svc/default/web:80",
+          Verdict.DELIVERED, N1, "10.244.1.2", List.of(Step.Kind.DNAT), Verdict.REJECTED)),
+      Map.entry("loadbalancer", new Headline("external/laptop", "198.51.100.10:80/tcp",
+          Verdict.DELIVERED, List.of("node-network/external:laptop", "node01/node01"), null,
+          List.of(Step.Kind.DNAT, Step.Kind.SNAT), Verdict.DELIVERED)),
+      Map.entry("session-affinity", new Headline("pod/default/client", "svc/default/sticky:80",
+          Verdict.DELIVERED, N1, null, List.of(Step.Kind.DNAT), Verdict.DELIVERED)));
 
   static Stream<Arguments> lessons() {
     return Kubewalk.lessons().stream().map(l -> Arguments.of(l.name()));
@@ -58,12 +84,17 @@ class LessonsTest {
     Headline h = HEADLINES.get(lesson);
     Simulation sim = Kubewalk.lesson(lesson);
     assertThat(sim.cluster().narrative()).isNotBlank();
-    Trace t = sim.trace(h.from(), h.to(), 0);
+    String[] from = h.from().split(" ");
+    Trace t = sim.trace(Endpoints.parseFrom(from[0], from.length > 1 ? "node/" + from[1] : null),
+        Endpoints.parseTo(h.to()), 0, h.reply() != null);
     assertThat(t.verdict()).as(t.reason()).isEqualTo(h.verdict());
     assertThat(t.hops()).containsSubsequence(h.hops());
     if (h.deliveredIp() != null) {
       assertThat(t.deliveredTo().ip()).isEqualTo(h.deliveredIp());
     }
     assertThat(t.steps()).extracting(Step::kind).containsAll(h.mustHave());
+    if (h.reply() != null) {
+      assertThat(t.reply().verdict()).as(t.reply().reason()).isEqualTo(h.reply());
+    }
   }
 }

@@ -135,6 +135,7 @@ public final class Tracer {
     NetNamespace servedBy;
     boolean servedExternal;
     Packet arrived;
+    String bypassedOn;
 
     Walk(long seed, Map<NetNamespace, Conntrack> conntrack, Map<String, RecentLists> recent,
         Socket expect) {
@@ -398,6 +399,9 @@ public final class Tracer {
         if (peer.addresses().stream().anyMatch(a -> a.ip().equals(nextHop))) {
           boolean nf = ingress != null && rules(ns) != null
               && ns.sysctlOn("net.bridge.bridge-nf-call-iptables");
+          if (!nf && ingress != null && rules(ns) != null) {
+            bypassedOn = ns.node();
+          }
           step(ns, br, Step.Kind.BRIDGE, br.name() + " forwards the frame to port "
               + port.name() + " (FDB: " + peer.mac() + " of " + nextHop + ")"
               + (nf ? "; bridge-nf-call-iptables=1 sends the bridged frame through iptables"
@@ -702,7 +706,7 @@ public final class Tracer {
       step(node, netns, null, Step.Kind.REJECT, "no socket is connected to " + pk.src() + ":"
           + pk.sport() + "; the client's socket expects " + sent.dst() + ":" + sent.dport(),
           null, pk);
-      String bypass = bridgeNfOff();
+      String bypass = bypassedOn;
       return end(Verdict.REJECTED, "the reply comes from " + pk.src() + ":" + pk.sport()
           + " but the client is connected to " + sent.dst() + ":" + sent.dport()
           + ", so no socket matches: the client's kernel answers with a TCP RST and the"
@@ -711,15 +715,6 @@ public final class Tracer {
           bypass == null ? null : "load br_netfilter and set net.bridge.bridge-nf-call-iptables=1"
               + " on every node: kubeadm's preflight checks require it so that replies crossing"
               + " a bridge are translated by conntrack");
-    }
-
-    private String bridgeNfOff() {
-      for (NetNamespace ns : dp.nodes().values()) {
-        if (!ns.sysctlOn("net.bridge.bridge-nf-call-iptables")) {
-          return ns.node();
-        }
-      }
-      return null;
     }
 
     private Optional<Pod> podOfNamespace(NetNamespace ns) {
