@@ -11,6 +11,7 @@ import io.kubewalk.sim.net.ns.Link;
 import io.kubewalk.sim.net.ns.NetNamespace;
 import io.kubewalk.sim.net.ns.Route;
 import io.kubewalk.sim.shell.iproute.IpCommand;
+import io.kubewalk.sim.trace.Endpoints;
 import io.kubewalk.sim.trace.Step;
 import io.kubewalk.sim.trace.Trace;
 import io.kubewalk.sim.trace.Verdict;
@@ -20,7 +21,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -69,6 +74,101 @@ class RealKernelTest {
     } finally {
       cleanup();
     }
+  }
+
+  /**
+   * The Service fixture of the packet-flow table built in real namespaces with each node's
+   * generated iptables rules loaded by the real iptables-restore: real TCP connections to a
+   * ClusterIP, a NodePort (externalTrafficPolicy Cluster and Local, from a client outside the
+   * cluster), a hairpin and a Service without endpoints end as kubewalk's traces say, are served
+   * by the pods kubewalk names, and the server sees the source address kubewalk predicts.
+   */
+  @Test
+  void serviceConnectionsAgreeWithTheRealKernel() throws Exception {
+    assumeTrue(canBuildNamespaces(), "needs root, iproute2 and vxlan (ip netns, veth, bridge)");
+    assumeTrue(Stream.of("/usr/sbin/iptables-restore", "/usr/sbin/nfacct")
+        .allMatch(t -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(t))),
+        "needs iptables-restore and nfacct");
+    Simulation sim;
+    try (var in = getClass().getResourceAsStream("/io/kubewalk/sim/proxy/services.yaml")) {
+      sim = Kubewalk.fromYaml("services.yaml", new String(in.readAllBytes(),
+          StandardCharsets.UTF_8));
+    }
+    Dataplane dp = sim.dataplane();
+    cleanupLeftovers();
+    List<Process> servers = new ArrayList<>();
+    try {
+      build(dp);
+      for (Map.Entry<String, NetNamespace> n : dp.nodes().entrySet()) {
+        String ns = names.get(n.getValue());
+        sh("ip", "netns", "exec", ns, "nfacct", "add", "ct_state_invalid_dropped_pkts");
+        sh("ip", "netns", "exec", ns, "nfacct", "add", "localhost_nps_accepted_pkts");
+        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1");
+        shIn(sim.exec(n.getKey(), "iptables-save").out(), "ip", "netns", "exec", ns,
+            "iptables-restore");
+      }
+      String ext = PREFIX + "ext";
+      netns(ext);
+      sh("ip", "-n", PREFIX + "underlay", "link", "add", "kw-rk-ext", "type", "veth", "peer",
+          "name", "eth0", "netns", ext);
+      sh("ip", "-n", PREFIX + "underlay", "link", "set", "kw-rk-ext", "master", "br0", "up");
+      sh("ip", "-n", ext, "addr", "add", "192.168.56.1/24", "dev", "eth0");
+      sh("ip", "-n", ext, "addr", "add", "203.0.113.7/32", "dev", "eth0");
+      sh("ip", "-n", ext, "link", "set", "eth0", "up");
+      for (String pod : List.of("web-a", "web-b", "solo")) {
+        Pod p = sim.cluster().pod("default", pod).orElseThrow();
+        int port = pod.equals("solo") ? 80 : 8080;
+        servers.add(new ProcessBuilder("ip", "netns", "exec", names.get(dp.pod(p).orElseThrow()),
+            "python3", "-c", "import socket\ns=socket.socket()\n"
+                + "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                + "s.bind(('0.0.0.0'," + port + "));s.listen(64);s.settimeout(60)\n"
+                + "while True:\n c,a=s.accept();c.sendall(('" + pod + " '+a[0]).encode());"
+                + "c.close()").redirectErrorStream(true).start());
+      }
+      Thread.sleep(500);
+      String client = names.get(dp.pod(sim.cluster().pod("default", "client").orElseThrow())
+          .orElseThrow());
+      String solo = names.get(dp.pod(sim.cluster().pod("default", "solo").orElseThrow())
+          .orElseThrow());
+      compare(sim, "pod/default/client", null, client, null, "10.96.100.10", 80);
+      compare(sim, "ip/203.0.113.7", "node/node01", ext, "203.0.113.7", "192.168.56.11", 30080);
+      compare(sim, "ip/203.0.113.7", "node/node01", ext, "203.0.113.7", "192.168.56.11", 30081);
+      compare(sim, "ip/203.0.113.7", "node/node02", ext, "203.0.113.7", "192.168.56.12", 30081);
+      compare(sim, "pod/default/solo", null, solo, null, "10.96.100.20", 80);
+      compare(sim, "pod/default/client", null, client, null, "10.96.100.16", 80);
+    } finally {
+      servers.forEach(Process::destroyForcibly);
+      cleanup();
+    }
+  }
+
+  /**
+   * Sixteen real connections against sixteen seeded traces: the outcomes (who served, which
+   * source address it saw, or refused / timed out) must be the same set.
+   */
+  private void compare(Simulation sim, String from, String enter, String realNs, String bindSrc,
+      String dst, int port) throws Exception {
+    Set<String> model = new TreeSet<>();
+    for (long seed = 0; seed < 16; seed++) {
+      Trace t = sim.trace(Endpoints.parseFrom(from, enter),
+          Endpoints.parseTo(dst + ":" + port + "/tcp"), seed);
+      model.add(switch (t.verdict()) {
+        case DELIVERED -> t.deliveredTo().name().replace("default/", "") + " "
+            + t.sourceSeen().substring(0, t.sourceSeen().indexOf(':'));
+        case REJECTED -> "REFUSED";
+        default -> "TIMEOUT";
+      });
+    }
+    String script = "import socket\nfor i in range(16):\n"
+        + " c=socket.socket();c.settimeout(1.0)\n"
+        + (bindSrc == null ? "" : " c.bind(('" + bindSrc + "',0))\n")
+        + " try:\n  c.connect(('" + dst + "'," + port + "));print(c.recv(64).decode())\n"
+        + " except ConnectionRefusedError:\n  print('REFUSED')\n"
+        + " except OSError:\n  print('TIMEOUT')\n"
+        + " c.close()\n";
+    String out = sh("ip", "netns", "exec", realNs, "python3", "-c", script);
+    Set<String> real = new TreeSet<>(List.of(out.strip().split("\n")));
+    assertThat(real).as("real connections from %s to %s:%d", from, dst, port).isEqualTo(model);
   }
 
   /** A real TCP connection between two pods on different nodes crosses the traced devices. */
@@ -186,6 +286,9 @@ class RealKernelTest {
           linkSetup(pn, l.peer());
           if (l.master() != null) {
             sh("ip", "-n", n, "link", "set", l.name(), "master", l.master().name());
+            if (l.hairpin()) {
+              sh("ip", "-n", n, "link", "set", l.name(), "type", "bridge_slave", "hairpin", "on");
+            }
           }
         }
       }
@@ -290,6 +393,17 @@ class RealKernelTest {
   private void cleanup() throws IOException, InterruptedException {
     for (String n : created) {
       new ProcessBuilder("ip", "netns", "del", n).start().waitFor();
+    }
+  }
+
+  private static void shIn(String input, String... cmd) throws IOException,
+      InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException(String.join(" ", cmd) + " failed: " + out);
     }
   }
 
