@@ -104,6 +104,9 @@ class RealKernelTest {
         sh("ip", "netns", "exec", ns, "nfacct", "add", "ct_state_invalid_dropped_pkts");
         sh("ip", "netns", "exec", ns, "nfacct", "add", "localhost_nps_accepted_pkts");
         sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1");
+        // the kernel rate-limits ICMP errors per destination (1/s): sixteen quick REJECTs
+        // would otherwise look like timeouts
+        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
         shIn(sim.exec(n.getKey(), "iptables-save").out(), "ip", "netns", "exec", ns,
             "iptables-restore");
       }
