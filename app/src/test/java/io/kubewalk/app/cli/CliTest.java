@@ -117,6 +117,31 @@ class CliTest {
         "\"vni\" : 1", "\"dport\" : 8472");
   }
 
+  /** The Done-when command of the kube-proxy issue. */
+  @Test
+  void nodePortFromOutsideIsMasqueradedBehindANodeAddress() throws IOException {
+    Run r = run("trace", "-s", "nodeport-vs-clusterip", "--from", "ip/203.0.113.7", "--enter",
+        "node/node01", "--to", "192.168.56.11:30080/tcp", "--json");
+    assertThat(r.code()).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+    assertThat(json.get("verdict").asText()).isEqualTo("DELIVERED");
+    assertThat(json.get("masqueraded").asBoolean()).isTrue();
+    double sum = 0;
+    for (var c : json.get("candidates")) {
+      sum += c.get("probability").asDouble();
+    }
+    assertThat(json.get("candidates")).hasSize(2);
+    assertThat(sum).isEqualTo(1.0);
+    boolean nodePorts = false;
+    for (var s : json.get("steps")) {
+      nodePorts |= s.get("rule").asText("").startsWith("-A KUBE-NODEPORTS ");
+    }
+    assertThat(nodePorts).as("a KUBE-NODEPORTS rule matched").isTrue();
+    String seen = json.get("sourceSeen").asText();
+    Run addrs = run("exec", "-s", "nodeport-vs-clusterip", "node01", "--", "ip", "-br", "addr");
+    assertThat(addrs.out()).contains(" " + seen.substring(0, seen.indexOf(':')) + "/");
+  }
+
   @Test
   void traceTextEndsWithTheVerdictAndReason() {
     Run r = run("trace", "-s", "cni-missing", "--from", "pod/default/client", "--to",
