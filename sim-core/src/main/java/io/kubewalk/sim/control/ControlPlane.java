@@ -261,15 +261,18 @@ public final class ControlPlane {
         ? w.name() + "-" + Names.templateHash(w.namespace() + "/" + w.name() + "/"
             + new java.util.TreeMap<>(w.templateLabels()))
         : w.name();
-    List<Pod> out = new ArrayList<>();
+    // The replicas share one (immutable) labels map and owner.
+    Map<String, String> template = new LinkedHashMap<>(w.templateLabels());
+    if ("Deployment".equals(w.kind())) {
+      template.put("pod-template-hash", rsName.substring(w.name().length() + 1));
+    }
+    Map<String, String> labels = Map.copyOf(template);
+    String owner = "ReplicaSet/" + rsName;
+    List<Pod> out = new ArrayList<>(w.replicas());
     for (int i = 0; i < w.replicas(); i++) {
       String name = rsName + "-" + Names.suffix(w.namespace() + "/" + rsName + "/" + i, 5);
-      Map<String, String> labels = new LinkedHashMap<>(w.templateLabels());
-      if ("Deployment".equals(w.kind())) {
-        labels.put("pod-template-hash", rsName.substring(w.name().length() + 1));
-      }
       out.add(pod(w.namespace(), name, labels, w.nodeName(), w.hostNetwork(), w.ports(),
-          "ReplicaSet/" + rsName, List.of()));
+          owner, List.of()));
     }
     return out;
   }
