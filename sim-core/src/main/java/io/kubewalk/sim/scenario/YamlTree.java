@@ -127,8 +127,76 @@ final class YamlTree {
     }
   }
 
+  /** Texts at least this long are split at their document markers and parsed in parallel. */
+  static final int SPLIT_CHARS = 1 << 20;
+  private static final int CHUNK_CHARS = 1 << 18;
+
   /** Parses every document of a text; problems (syntax, tags, aliases) go to {@code problems}. */
   static List<Y> parse(String file, String text, int lineOffset, int columnOffset,
+      List<Problem> problems) {
+    List<int[]> chunks = text.length() < SPLIT_CHARS || columnOffset != 0 ? List.of()
+        : chunks(text);
+    if (chunks.size() < 2) {
+      return parseOne(file, text, lineOffset, columnOffset, problems);
+    }
+    // A generated cluster at Kubernetes' limits is ~20,000 documents: compose them on every
+    // core. Problems and documents keep the order of the text.
+    record Part(List<Y> docs, List<Problem> problems) {}
+    List<Part> parts = chunks.parallelStream().map(c -> {
+      List<Problem> ps = new ArrayList<>();
+      List<Y> docs = parseOne(file, text.substring(c[0], c[1]), lineOffset + c[2], 0, ps);
+      return new Part(docs, ps);
+    }).toList();
+    List<Y> docs = new ArrayList<>();
+    for (Part part : parts) {
+      docs.addAll(part.docs());
+      problems.addAll(part.problems());
+    }
+    return docs;
+  }
+
+  /**
+   * Chunks of about {@link #CHUNK_CHARS} that start at a {@code ---} line (a document marker
+   * wherever it is written, YAML forbids it inside content at column 0), as {start, end, line of
+   * start}; empty when the text has directives ({@code %}), which apply across documents.
+   */
+  private static List<int[]> chunks(String text) {
+    if (text.startsWith("%") || text.contains("\n%")) {
+      return List.of();
+    }
+    List<int[]> out = new ArrayList<>();
+    int start = 0;
+    int startLine = 0;
+    int line = 0;
+    int scanned = 0;
+    int from = CHUNK_CHARS;
+    while (from < text.length()) {
+      int at = text.indexOf("\n---", from);
+      if (at < 0) {
+        break;
+      }
+      int after = at + 4;
+      char c = after < text.length() ? text.charAt(after) : '\n';
+      if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
+        from = after;
+        continue;
+      }
+      for (int i = scanned; i <= at; i++) {
+        if (text.charAt(i) == '\n') {
+          line++;
+        }
+      }
+      scanned = at + 1;
+      out.add(new int[] {start, at + 1, startLine});
+      start = at + 1;
+      startLine = line;
+      from = start + CHUNK_CHARS;
+    }
+    out.add(new int[] {start, text.length(), startLine});
+    return out;
+  }
+
+  static List<Y> parseOne(String file, String text, int lineOffset, int columnOffset,
       List<Problem> problems) {
     LoadSettings settings = LoadSettings.builder()
         .setLabel(file)

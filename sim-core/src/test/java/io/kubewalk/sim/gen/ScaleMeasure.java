@@ -26,15 +26,20 @@ public final class ScaleMeasure {
       System.out.printf(Locale.ROOT, "generate: %.2f s, %d bytes%n",
           (System.nanoTime() - t0) / 1e9, Files.size(file));
     }
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long c0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     io.kubewalk.sim.scenario.Scenario sc = io.kubewalk.sim.scenario.ScenarioLoader.load(
         java.util.List.of(io.kubewalk.sim.scenario.ScenarioSource.file(file)));
     long t1 = System.nanoTime();
+    long c1 = os.getProcessCpuTime();
     Cluster c = io.kubewalk.sim.control.ControlPlane.reconcile(sc);
     sc = null;
     double secs = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(Locale.ROOT, "load %.2f s, reconcile %.2f s%n", (t1 - t0) / 1e9,
-        (System.nanoTime() - t1) / 1e9);
+    long c2 = os.getProcessCpuTime();
+    System.out.printf(Locale.ROOT, "load %.2f s (cpu %.2f s), reconcile %.2f s (cpu %.2f s)%n",
+        (t1 - t0) / 1e9, (c1 - c0) / 1e9, (System.nanoTime() - t1) / 1e9, (c2 - c1) / 1e9);
     Runtime rt = Runtime.getRuntime();
     for (int i = 0; i < 3; i++) {
       System.gc();
