@@ -42,15 +42,13 @@ public final class Cluster {
   private final Map<String, Long> ages;
   private final List<String> notReadyNodes;
 
-  // Lookups by key, built once here: a cluster at Kubernetes' limits has 150,000 pods.
-  private final Map<String, Node> nodesByName = new HashMap<>();
-  private final Map<String, Pod> podsByKey = new HashMap<>();
-  private final Map<String, List<Pod>> podsByNode = new HashMap<>();
-  private final Map<String, Service> servicesByKey = new HashMap<>();
-  private final Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
-  private final Map<Ip, Node> nodesByIp = new HashMap<>();
-  private final Map<Ip, Pod> podsByIp = new HashMap<>();
-  private final Set<String> notReady;
+  // Lookups by key, built on first use: a cluster at Kubernetes' limits has 150,000 pods.
+  private volatile Index index;
+
+  private record Index(Map<String, Node> nodesByName, Map<String, Pod> podsByKey,
+      Map<String, List<Pod>> podsByNode, Map<String, Service> servicesByKey,
+      Map<String, List<EndpointSlice>> slicesByService, Map<Ip, Node> nodesByIp,
+      Map<Ip, Pod> podsByIp, Set<String> notReady) {}
 
   /**
    * @param ages seconds since creation, per object key {@code Kind/ns/name} (cluster-scoped
@@ -86,30 +84,6 @@ public final class Cluster {
     this.nodeNetworks = Collections.unmodifiableMap(new LinkedHashMap<>(nodeNetworks));
     this.ages = Collections.unmodifiableMap(new LinkedHashMap<>(ages));
     this.notReadyNodes = List.copyOf(notReadyNodes);
-    // The first of duplicates wins, as the scans these replace found the first.
-    for (Node n : this.nodes) {
-      nodesByName.putIfAbsent(n.name(), n);
-      n.addresses().forEach(a -> nodesByIp.putIfAbsent(a.ip(), n));
-    }
-    for (Pod p : this.pods) {
-      podsByKey.putIfAbsent(p.namespace() + "/" + p.name(), p);
-      if (p.nodeName() != null) {
-        podsByNode.computeIfAbsent(p.nodeName(), k -> new ArrayList<>()).add(p);
-      }
-      if (!p.hostNetwork() && p.podIp() != null) {
-        podsByIp.putIfAbsent(p.podIp(), p);
-      }
-    }
-    podsByNode.replaceAll((k, v) -> List.copyOf(v));
-    for (Service s : this.services) {
-      servicesByKey.putIfAbsent(s.namespace() + "/" + s.name(), s);
-    }
-    for (EndpointSlice e : this.endpointSlices) {
-      slicesByService.computeIfAbsent(e.namespace() + "/" + e.serviceName(),
-          k -> new ArrayList<>()).add(e);
-    }
-    slicesByService.replaceAll((k, v) -> List.copyOf(v));
-    this.notReady = Set.copyOf(this.notReadyNodes);
   }
 
   public String name() {
@@ -168,38 +142,82 @@ public final class Cluster {
     return notReadyNodes;
   }
 
+  private Index index() {
+    Index i = index;
+    if (i == null) {
+      i = buildIndex();
+      index = i;
+    }
+    return i;
+  }
+
+  private Index buildIndex() {
+    Map<String, Node> nodesByName = new HashMap<>();
+    Map<String, Pod> podsByKey = new HashMap<>();
+    Map<String, List<Pod>> podsByNode = new HashMap<>();
+    Map<String, Service> servicesByKey = new HashMap<>();
+    Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+    Map<Ip, Node> nodesByIp = new HashMap<>();
+    Map<Ip, Pod> podsByIp = new HashMap<>();
+    // The first of duplicates wins, as the scans these replace found the first.
+    for (Node n : nodes) {
+      nodesByName.putIfAbsent(n.name(), n);
+      n.addresses().forEach(a -> nodesByIp.putIfAbsent(a.ip(), n));
+    }
+    for (Pod p : pods) {
+      podsByKey.putIfAbsent(p.namespace() + "/" + p.name(), p);
+      if (p.nodeName() != null) {
+        podsByNode.computeIfAbsent(p.nodeName(), k -> new ArrayList<>()).add(p);
+      }
+      if (!p.hostNetwork() && p.podIp() != null) {
+        podsByIp.putIfAbsent(p.podIp(), p);
+      }
+    }
+    podsByNode.replaceAll((k, v) -> List.copyOf(v));
+    for (Service s : services) {
+      servicesByKey.putIfAbsent(s.namespace() + "/" + s.name(), s);
+    }
+    for (EndpointSlice e : endpointSlices) {
+      slicesByService.computeIfAbsent(e.namespace() + "/" + e.serviceName(),
+          k -> new ArrayList<>()).add(e);
+    }
+    slicesByService.replaceAll((k, v) -> List.copyOf(v));
+    return new Index(nodesByName, podsByKey, podsByNode, servicesByKey, slicesByService,
+        nodesByIp, podsByIp, Set.copyOf(notReadyNodes));
+  }
+
   public Optional<Node> node(String nodeName) {
-    return Optional.ofNullable(nodesByName.get(nodeName));
+    return Optional.ofNullable(index().nodesByName().get(nodeName));
   }
 
   public Optional<Pod> pod(String namespace, String podName) {
-    return Optional.ofNullable(podsByKey.get(namespace + "/" + podName));
+    return Optional.ofNullable(index().podsByKey().get(namespace + "/" + podName));
   }
 
   public Optional<Service> service(String namespace, String serviceName) {
-    return Optional.ofNullable(servicesByKey.get(namespace + "/" + serviceName));
+    return Optional.ofNullable(index().servicesByKey().get(namespace + "/" + serviceName));
   }
 
   public List<EndpointSlice> slicesOf(Service s) {
-    return slicesByService.getOrDefault(s.namespace() + "/" + s.name(), List.of());
+    return index().slicesByService().getOrDefault(s.namespace() + "/" + s.name(), List.of());
   }
 
   public List<Pod> podsOn(String nodeName) {
-    return podsByNode.getOrDefault(nodeName, List.of());
+    return index().podsByNode().getOrDefault(nodeName, List.of());
   }
 
   /** The node that owns an address (any of its interface addresses). */
   public Optional<Node> nodeWithIp(Ip ip) {
-    return Optional.ofNullable(nodesByIp.get(ip));
+    return Optional.ofNullable(index().nodesByIp().get(ip));
   }
 
   /** The pod (not host-network) that owns an address. */
   public Optional<Pod> podWithIp(Ip ip) {
-    return Optional.ofNullable(podsByIp.get(ip));
+    return Optional.ofNullable(index().podsByIp().get(ip));
   }
 
   public boolean nodeReady(String nodeName) {
-    return !notReady.contains(nodeName);
+    return !index().notReady().contains(nodeName);
   }
 
   /** Seconds since the object was created; 0 when unknown. */
