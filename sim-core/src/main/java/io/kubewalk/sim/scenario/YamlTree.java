@@ -1,5 +1,6 @@
 package io.kubewalk.sim.scenario;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -8,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -154,6 +158,43 @@ final class YamlTree {
     }
     return docs;
   }
+
+  /**
+   * Parses every document of a text and hands each to {@code sink} in order, as soon as its part
+   * of the text is composed (large texts: the next parts are composed on other cores meanwhile,
+   * and only a few parts are held at once). Problems go to {@code problems} before the documents
+   * of their part are handed on.
+   */
+  static void parse(String file, String text, List<Problem> problems, Consumer<Y> sink) {
+    List<int[]> chunks = text.length() < SPLIT_CHARS ? List.of() : chunks(text);
+    if (chunks.size() < 2) {
+      parseOne(file, text, 0, 0, problems).forEach(sink);
+      return;
+    }
+    record Part(List<Y> docs, List<Problem> problems) {}
+    ArrayDeque<CompletableFuture<Part>> ahead = new ArrayDeque<>();
+    int next = 0;
+    try {
+      while (next < chunks.size() || !ahead.isEmpty()) {
+        while (next < chunks.size() && ahead.size() < LOOKAHEAD) {
+          int[] c = chunks.get(next++);
+          ahead.add(CompletableFuture.supplyAsync(() -> {
+            List<Problem> ps = new ArrayList<>();
+            return new Part(parseOne(file, text.substring(c[0], c[1]), c[2], 0, ps), ps);
+          }));
+        }
+        Part part = ahead.poll().join();
+        problems.addAll(part.problems());
+        part.docs().forEach(sink);
+      }
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    } finally {
+      ahead.forEach(f -> f.cancel(false));
+    }
+  }
+
+  private static final int LOOKAHEAD = 3;
 
   /**
    * Chunks of about {@link #CHUNK_CHARS} that start at a {@code ---} line (a document marker

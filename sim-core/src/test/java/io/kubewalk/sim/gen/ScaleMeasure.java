@@ -26,6 +26,14 @@ public final class ScaleMeasure {
       System.out.printf(Locale.ROOT, "generate: %.2f s, %d bytes%n",
           (System.nanoTime() - t0) / 1e9, Files.size(file));
     }
+    int runs = Integer.getInteger("runs", 1);
+    for (int r = 1; r < runs; r++) {
+      measure(file);
+    }
+    measure(file);
+  }
+
+  private static void measure(Path file) {
     com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long c0 = os.getProcessCpuTime();
