@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -24,6 +25,9 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
+import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * YAML documents as located trees. Parsing is safe: only the core schema's tags are allowed (no
@@ -36,6 +40,34 @@ final class YamlTree {
   private static final Set<String> CORE_TAGS = Set.of(Tag.STR.getValue(), Tag.INT.getValue(),
       Tag.BOOL.getValue(), Tag.NULL.getValue(), Tag.FLOAT.getValue(), Tag.MAP.getValue(),
       Tag.SEQ.getValue());
+
+  /**
+   * The default JSON schema with a shortcut: a plain scalar starting with a letter other than
+   * {@code t}, {@code f} and {@code n} (true, false, null) can only be a string, so the schema's
+   * patterns (one of which every scalar is matched against) are skipped for it.
+   */
+  static final Schema FAST_JSON = new Schema() {
+    private final Schema json = new JsonSchema();
+    private final ScalarResolver resolver = (value, implicit) -> {
+      if (!value.isEmpty()) {
+        char c = value.charAt(0);
+        if (c != 't' && c != 'f' && c != 'n' && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+          return Tag.STR;
+        }
+      }
+      return json.getScalarResolver().resolve(value, implicit);
+    };
+
+    @Override
+    public ScalarResolver getScalarResolver() {
+      return resolver;
+    }
+
+    @Override
+    public Map<Tag, ConstructNode> getSchemaTagConstructors() {
+      return json.getSchemaTagConstructors();
+    }
+  };
 
   private YamlTree() {}
 
@@ -245,6 +277,7 @@ final class YamlTree {
         .setAllowRecursiveKeys(false)
         .setMaxAliasesForCollections(MAX_ALIASES)
         .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, ScenarioSource.MAX_BYTES))
+        .setSchema(FAST_JSON)
         .build();
     List<Y> docs = new ArrayList<>();
     try {

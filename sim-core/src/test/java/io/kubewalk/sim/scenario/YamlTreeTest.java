@@ -34,4 +34,18 @@ class YamlTreeTest {
     assertThat(describe(split)).isEqualTo(describe(one));
     assertThat(parts).isNotEmpty().isEqualTo(whole);
   }
+
+  @Test
+  void theSchemaShortcutResolvesAsTheJsonSchemaDoes() {
+    var json = new org.snakeyaml.engine.v2.schema.JsonSchema().getScalarResolver();
+    var fast = YamlTree.FAST_JSON.getScalarResolver();
+    for (String v : List.of("", "true", "false", "null", "True", "NULL", "~", "yes", "no", "on",
+        "123", "-1", "0x1F", "1.5", ".inf", "-.inf", ".nan", "abc", "Abc", "nope", "tx", "fx",
+        "$x", "${HOME}", "<<", "Z9", "a b", "10.96.0.0/12", "kind", "ClusterIP")) {
+      for (boolean implicit : new boolean[] {true, false}) {
+        assertThat(fast.resolve(v, implicit)).as(v + " " + implicit)
+            .isEqualTo(json.resolve(v, implicit));
+      }
+    }
+  }
 }
