@@ -96,7 +96,7 @@ final class GenerateCommand implements Callable<Integer> {
         sum = Generator.write(s, w, progress);
       }
       err.println(String.format(Locale.ROOT, "kubewalk: wrote %s (%,d bytes in %.1f s): %,d"
-          + " nodes, %,d application pods in %,d Deployments, %,d Services, %,d namespaces",
+          + " nodes, %,d application pods in %,d Deployments, %,d Services, %,d namespace(s)",
           output, Files.size(output), (System.nanoTime() - started) / 1e9, sum.nodes(),
           sum.pods(), sum.deployments(), sum.services(), sum.namespaces()));
     }

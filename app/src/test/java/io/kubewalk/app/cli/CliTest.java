@@ -162,7 +162,7 @@ class CliTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).contains("kubewalk: wrote " + f, "3 nodes, 12 application pods in 3"
-        + " Deployments, 2 Services, 1 namespaces");
+        + " Deployments, 2 Services, 1 namespace(s)");
     assertThat(Files.readString(f)).contains("kubeProxyMode: ipvs");
     Run svc = run("kubectl", "-s", f.toString(), "--", "get", "svc", "-n", "team-00");
     assertThat(svc.code()).as(svc.err()).isZero();

@@ -27,8 +27,8 @@ import java.util.SplittableRandom;
  *   <li>S Deployments of E replicas (for {@link #limits} a spread of sizes), each behind a
  *       ClusterIP Service of the same name selecting {@code app: NAME}, so each Service gets E
  *       endpoints; the ports are {@code http} (80 to the named container port {@code http},
- *       8080) for about 60% of them, {@code grpc} (9090) for 25%, {@code https} and {@code
- *       metrics} (443 to 8443, 9100) for 15%;
+ *       8080) for about 60% of them, {@code tcp} (9090 to the container port number 9090) for
+ *       25%, {@code http} and {@code metrics} (9100 to the named port {@code metrics}) for 15%;
  *   <li>the remaining pods in Deployments named {@code batch-NNNN} of at most {@value
  *       #BATCH_SIZE} replicas that no Service selects;
  *   <li>every object in one of {@code ceil(deployments / 100)} Namespaces (at most 100) named
@@ -211,7 +211,7 @@ public final class Generator {
           + pad(i + 1, width);
       String ns = namespace(rnd.nextInt(namespaces));
       int shape = rnd.nextInt(100);
-      Ports ports = shape < 60 ? Ports.HTTP : shape < 85 ? Ports.GRPC : Ports.HTTPS;
+      Ports ports = shape < 60 ? Ports.HTTP : shape < 85 ? Ports.TCP : Ports.HTTP_METRICS;
       deployment(out, ns, name, sizes.get(i), ports);
       progress.update(++written, total);
       service(out, ns, name, ports);
@@ -226,7 +226,7 @@ public final class Generator {
         written);
   }
 
-  private enum Ports { HTTP, GRPC, HTTPS }
+  private enum Ports { HTTP, TCP, HTTP_METRICS }
 
   private static void header(Spec spec, Writer out, int deployments, int namespaces)
       throws IOException {
@@ -235,10 +235,10 @@ public final class Generator {
             + spec.podsPerNode() + " --services " + spec.services() + " --endpoints-per-service "
             + (spec.services() == 0 ? 1 : spec.serviceSizes().get(0)))
         + " --proxy-mode " + spec.proxyMode() + " --seed " + spec.seed() + "\n");
-    out.write(String.format(Locale.ROOT, "# %d nodes (1 control-plane, %d workers), %d"
-        + " application pods in %d Deployments (%d behind a Service), %d Services, %d"
-        + " namespaces.\n", spec.nodes(), spec.nodes() - 1, spec.pods(), deployments,
-        spec.services(), spec.services(), namespaces));
+    out.write(String.format(Locale.ROOT, "# %d nodes (1 control-plane, %d workers); %d"
+        + " application pods in %d Deployments,\n# %d of them behind a ClusterIP Service"
+        + " of the same name; %d namespace(s).\n", spec.nodes(), spec.nodes() - 1, spec.pods(),
+        deployments, spec.services(), namespaces));
   }
 
   private static void cluster(Spec spec, Writer out) throws IOException {
@@ -273,12 +273,12 @@ public final class Generator {
     if (ports == null) {
       b.append("        args: [\"pause\"]\n");
     } else {
-      b.append("        args: [\"netexec\", \"--http-port=").append(ports == Ports.GRPC ? 9090
-          : ports == Ports.HTTPS ? 8443 : 8080).append("\"]\n        ports:\n");
+      b.append("        args: [\"netexec\", \"--http-port=").append(ports == Ports.TCP ? 9090
+          : 8080).append("\"]\n        ports:\n");
       switch (ports) {
         case HTTP -> b.append("        - name: http\n          containerPort: 8080\n");
-        case GRPC -> b.append("        - name: grpc\n          containerPort: 9090\n");
-        case HTTPS -> b.append("        - name: https\n          containerPort: 8443\n")
+        case TCP -> b.append("        - name: tcp\n          containerPort: 9090\n");
+        case HTTP_METRICS -> b.append("        - name: http\n          containerPort: 8080\n")
             .append("        - name: metrics\n          containerPort: 9100\n");
       }
     }
@@ -294,8 +294,8 @@ public final class Generator {
         .append("\n  ports:\n");
     switch (ports) {
       case HTTP -> b.append("  - name: http\n    port: 80\n    targetPort: http\n");
-      case GRPC -> b.append("  - name: grpc\n    port: 9090\n    targetPort: 9090\n");
-      case HTTPS -> b.append("  - name: https\n    port: 443\n    targetPort: https\n")
+      case TCP -> b.append("  - name: tcp\n    port: 9090\n    targetPort: 9090\n");
+      case HTTP_METRICS -> b.append("  - name: http\n    port: 80\n    targetPort: http\n")
           .append("  - name: metrics\n    port: 9100\n    targetPort: metrics\n");
     }
     out.write(b.toString());

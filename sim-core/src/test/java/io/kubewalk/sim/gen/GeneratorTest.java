@@ -87,7 +87,7 @@ class GeneratorTest {
       List<EndpointSlice> slices = c.slicesOf(s);
       assertThat(slices).hasSize(1);
       assertThat(slices.get(0).ports()).hasSameSizeAs(s.ports())
-          .allSatisfy(p -> assertThat(p.port()).isIn(8080, 9090, 8443, 9100));
+          .allSatisfy(p -> assertThat(p.port()).isIn(8080, 9090, 9100));
     }
   }
 
