@@ -37,6 +37,9 @@ import java.util.TreeSet;
  */
 public final class ControlPlane {
 
+  /** kube-controller-manager's default {@code --max-endpoints-per-slice}. */
+  static final int MAX_ENDPOINTS_PER_SLICE = 100;
+
   /** Seconds between cluster creation and "now", as ages are printed. */
   static final long NOW = 3600;
 
@@ -692,10 +695,13 @@ public final class ControlPlane {
           : groups.entrySet()) {
         List<EndpointSlice.Endpoint> eps = new ArrayList<>(g.getValue());
         eps.sort(java.util.Comparator.comparing(EndpointSlice.Endpoint::address));
-        out.add(new EndpointSlice(s.namespace(), s.name() + "-"
-            + Names.suffix(s.key() + "/slice" + (i == 0 ? "" : i), 5), s.name(), g.getKey(),
-            eps));
-        i++;
+        // The controller's --max-endpoints-per-slice (default 100) caps every slice.
+        for (int from = 0; from < eps.size(); from += MAX_ENDPOINTS_PER_SLICE) {
+          out.add(new EndpointSlice(s.namespace(), s.name() + "-"
+              + Names.suffix(s.key() + "/slice" + (i == 0 ? "" : i), 5), s.name(), g.getKey(),
+              eps.subList(from, Math.min(eps.size(), from + MAX_ENDPOINTS_PER_SLICE))));
+          i++;
+        }
       }
     }
     for (EndpointSlice e : sc.endpointSlices()) {

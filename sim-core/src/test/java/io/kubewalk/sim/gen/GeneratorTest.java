@@ -175,6 +175,16 @@ class GeneratorTest {
         .hasMessageContaining("(expected iptables, ipvs or nftables)");
   }
 
+  @Test
+  void aServiceOfMoreThan100EndpointsHasSlicesOfAtMost100() {
+    Cluster c = load(generate(Generator.Spec.uniform(5, 60, 1, 250, "iptables", 0)));
+
+    Service s = c.services().stream().filter(GeneratorTest::isApplication).findFirst()
+        .orElseThrow();
+    assertThat(c.slicesOf(s)).extracting(e -> e.endpoints().size()).containsExactly(100, 100, 50);
+    assertThat(c.slicesOf(s)).extracting(EndpointSlice::name).doesNotHaveDuplicates();
+  }
+
   /** Slow (about a minute with generation): {@code -Dscale.limits=true}. */
   @Test
   @EnabledIfSystemProperty(named = "scale.limits", matches = "true")
