@@ -94,6 +94,8 @@ final class GenerateCommand implements Callable<Integer> {
       Generator.Summary sum;
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
         sum = Generator.write(s, w, progress);
+      } catch (IOException e) {
+        throw new KubewalkCommand.UserError("cannot write " + output + ": " + e);
       }
       err.println(String.format(Locale.ROOT, "kubewalk: wrote %s (%,d bytes in %.1f s): %,d"
           + " nodes, %,d application pods in %,d Deployments, %,d Services, %,d namespace(s)",

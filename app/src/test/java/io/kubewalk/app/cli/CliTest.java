@@ -195,5 +195,9 @@ class CliTest {
         "--endpoints-per-service", "2");
     assertThat(tooMany.code()).isEqualTo(2);
     assertThat(tooMany.err()).contains("need 8 pods but --nodes x --pods-per-node gives 6");
+
+    Run unwritable = run("generate", "-o", "no/such/dir/gen.yaml");
+    assertThat(unwritable.code()).isEqualTo(2);
+    assertThat(unwritable.err()).startsWith("kubewalk: cannot write no/such/dir/gen.yaml: ");
   }
 }
