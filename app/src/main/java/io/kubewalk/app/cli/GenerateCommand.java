@@ -95,7 +95,10 @@ final class GenerateCommand implements Callable<Integer> {
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
         sum = Generator.write(s, w, progress);
       } catch (IOException e) {
-        throw new KubewalkCommand.UserError("cannot write " + output + ": " + e);
+        throw new KubewalkCommand.UserError("cannot write " + output + ": "
+            + (e instanceof java.nio.file.NoSuchFileException ? "no such directory"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : String.valueOf(e.getMessage())) + " (expected a writable file path)");
       }
       err.println(String.format(Locale.ROOT, "kubewalk: wrote %s (%,d bytes in %.1f s): %,d"
           + " nodes, %,d application pods in %,d Deployments, %,d Services, %,d namespace(s)",
