@@ -1,5 +1,6 @@
 package io.kubewalk.sim;
 
+import io.kubewalk.sim.control.Cluster;
 import io.kubewalk.sim.control.ControlPlane;
 import io.kubewalk.sim.scenario.LessonInfo;
 import io.kubewalk.sim.scenario.Lessons;
@@ -63,6 +64,23 @@ public final class Kubewalk {
   }
 
   public static Simulation load(List<ScenarioSource> sources) {
-    return new Simulation(ControlPlane.reconcile(ScenarioLoader.load(sources)));
+    return new Simulation(loadCluster(sources));
+  }
+
+  /**
+   * Loads and reconciles files into the {@link Cluster} the control plane leaves behind, without
+   * building the dataplane (network namespaces, routes, rules) a {@link Simulation} holds: what
+   * {@code kubectl get} sees. Much cheaper for large scenarios.
+   */
+  public static Cluster loadCluster(Path... files) {
+    List<ScenarioSource> sources = new ArrayList<>();
+    for (Path f : files) {
+      sources.add(ScenarioSource.file(f));
+    }
+    return loadCluster(sources);
+  }
+
+  public static Cluster loadCluster(List<ScenarioSource> sources) {
+    return ControlPlane.reconcile(ScenarioLoader.load(sources));
   }
 }

@@ -37,6 +37,9 @@ import java.util.TreeSet;
  */
 public final class ControlPlane {
 
+  /** kube-controller-manager's default {@code --max-endpoints-per-slice}. */
+  static final int MAX_ENDPOINTS_PER_SLICE = 100;
+
   /** Seconds between cluster creation and "now", as ages are printed. */
   static final long NOW = 3600;
 
@@ -124,8 +127,9 @@ public final class ControlPlane {
     // Node IPAM: the controller-manager's range allocator gives each node the next free
     // /node-cidr-mask-size slice of the cluster CIDR, in the order nodes registered.
     Cidr clusterCidr = cfg.podSubnet();
-    Set<Cidr> used = new HashSet<>();
-    out.stream().map(Node::podCidr).filter(c -> c != null).forEach(used::add);
+    // Slices allocated here are distinct slices of one size and never overlap each other: only
+    // the podCIDRs the scenario declared need checking.
+    List<Cidr> used = out.stream().map(Node::podCidr).filter(c -> c != null).toList();
     long slice = 0;
     long slices = 1L << Math.max(0, cfg.nodeCidrMaskSize() - clusterCidr.prefix());
     for (int i = 0; i < out.size(); i++) {
@@ -148,7 +152,6 @@ public final class ControlPlane {
                 + " node-cidr-mask-size)"));
         continue;
       }
-      used.add(c);
       out.set(i, n.withPodCidr(c));
     }
     return out;
@@ -261,15 +264,18 @@ public final class ControlPlane {
         ? w.name() + "-" + Names.templateHash(w.namespace() + "/" + w.name() + "/"
             + new java.util.TreeMap<>(w.templateLabels()))
         : w.name();
-    List<Pod> out = new ArrayList<>();
+    // The replicas share one (immutable) labels map and owner.
+    Map<String, String> template = new LinkedHashMap<>(w.templateLabels());
+    if ("Deployment".equals(w.kind())) {
+      template.put("pod-template-hash", rsName.substring(w.name().length() + 1));
+    }
+    Map<String, String> labels = Map.copyOf(template);
+    String owner = "ReplicaSet/" + rsName;
+    List<Pod> out = new ArrayList<>(w.replicas());
     for (int i = 0; i < w.replicas(); i++) {
       String name = rsName + "-" + Names.suffix(w.namespace() + "/" + rsName + "/" + i, 5);
-      Map<String, String> labels = new LinkedHashMap<>(w.templateLabels());
-      if ("Deployment".equals(w.kind())) {
-        labels.put("pod-template-hash", rsName.substring(w.name().length() + 1));
-      }
       out.add(pod(w.namespace(), name, labels, w.nodeName(), w.hostNetwork(), w.ports(),
-          "ReplicaSet/" + rsName, List.of()));
+          owner, List.of()));
     }
     return out;
   }
@@ -280,21 +286,40 @@ public final class ControlPlane {
    * replicas), then the fewest pods overall, ties broken by node order.
    */
   private List<Pod> schedule(List<Pod> pods, List<Node> nodes, List<String> notReady) {
-    Map<String, Integer> load = new HashMap<>();
-    Map<String, Integer> ownerLoad = new HashMap<>();
-    nodes.forEach(n -> load.put(n.name(), 0));
-    Set<String> names = new HashSet<>(load.keySet());
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      index.putIfAbsent(nodes.get(i).name(), i);
+    }
+    int[] load = new int[nodes.size()];
     for (Pod p : pods) {
-      if (p.nodeName() != null) {
-        load.merge(p.nodeName(), 1, Integer::sum);
+      Integer i = p.nodeName() == null ? null : index.get(p.nodeName());
+      if (i != null) {
+        load[i]++;
       }
     }
+    boolean anyControlPlane = nodes.stream().anyMatch(Node::isControlPlane);
+    // Ready nodes that schedule alike (same taints, same role) form a class, kept ordered by
+    // (load, node order), so that a pod's best node is found without scanning every node.
+    Set<String> notReadySet = new HashSet<>(notReady);
+    Map<List<Object>, NodeClass> classes = new LinkedHashMap<>();
+    NodeClass[] classOf = new NodeClass[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      Node n = nodes.get(i);
+      if (notReadySet.contains(n.name())) {
+        continue;
+      }
+      List<String> taints = n.taints().stream().map(Taint::key).toList();
+      classOf[i] = classes.computeIfAbsent(List.of(taints, n.isControlPlane()),
+          k -> new NodeClass(taints, n.isControlPlane(), load));
+      classOf[i].members.add(i);
+    }
+    Map<String, Map<Integer, Integer>> ownerLoad = new HashMap<>();
     List<Pod> out = new ArrayList<>(pods.size());
     for (Pod p : pods) {
       String key = "Pod/" + p.key();
       ages.putIfAbsent(key, NOW - 120);
       if (p.nodeName() != null) {
-        if (!names.contains(p.nodeName())) {
+        if (!index.containsKey(p.nodeName())) {
           problems.add(new Problem(sc.locate("Pod", p.namespace(), p.name(), "spec.nodeName"),
               "pod " + p.key() + " is bound to unknown node '" + p.nodeName()
                   + "' (expected one of " + String.join(", ", nodes.stream().map(Node::name)
@@ -304,24 +329,30 @@ public final class ControlPlane {
             || p.owner().startsWith("DaemonSet/") ? p : withScheduledEvent(p, p.nodeName()));
         continue;
       }
-      Node best = null;
       // CoreDNS is scheduled at `kubeadm init` (and kind's), before any worker has joined.
       boolean beforeWorkersJoin = p.owner() != null && p.owner().startsWith("ReplicaSet/coredns-");
-      for (Node n : nodes) {
-        if (beforeWorkersJoin && !n.isControlPlane() && nodes.stream()
-            .anyMatch(Node::isControlPlane)) {
+      Map<Integer, Integer> mine = ownerLoad.computeIfAbsent(String.valueOf(p.owner()),
+          k -> new HashMap<>());
+      int best = -1;
+      int bestOwned = 0;
+      for (NodeClass c : classes.values()) {
+        if (beforeWorkersJoin && !c.controlPlane && anyControlPlane) {
           continue;
         }
-        boolean tolerated = n.taints().stream().allMatch(t -> p.tolerations().contains(t.key())
+        boolean tolerated = c.taints.stream().allMatch(t -> p.tolerations().contains(t)
             || p.tolerations().contains("*"));
-        if (!tolerated || notReady.contains(n.name())) {
+        int i = tolerated ? c.best(mine) : -1;
+        if (i < 0) {
           continue;
         }
-        if (best == null || compareLoad(p, n, best, load, ownerLoad) < 0) {
-          best = n;
+        int owned = mine.getOrDefault(i, 0);
+        if (best < 0 || owned < bestOwned || owned == bestOwned
+            && (load[i] < load[best] || load[i] == load[best] && i < best)) {
+          best = i;
+          bestOwned = owned;
         }
       }
-      if (best == null) {
+      if (best < 0) {
         String why = notReady.isEmpty()
             ? nodes.size() + " node(s) had untolerated taint {"
                 + Taint.CONTROL_PLANE.key() + ": }"
@@ -334,18 +365,58 @@ public final class ControlPlane {
                     + nodes.size() + " Preemption is not helpful for scheduling."))));
         continue;
       }
-      load.merge(best.name(), 1, Integer::sum);
-      ownerLoad.merge(p.owner() + "@" + best.name(), 1, Integer::sum);
-      out.add(withScheduledEvent(p.withNode(best.name()), best.name()));
+      classOf[best].members.remove(best);
+      load[best]++;
+      classOf[best].members.add(best);
+      mine.merge(best, 1, Integer::sum);
+      String chosen = nodes.get(best).name();
+      out.add(withScheduledEvent(p.withNode(chosen), chosen));
     }
     return out;
   }
 
-  private static int compareLoad(Pod p, Node a, Node b, Map<String, Integer> load,
-      Map<String, Integer> ownerLoad) {
-    int c = Integer.compare(ownerLoad.getOrDefault(p.owner() + "@" + a.name(), 0),
-        ownerLoad.getOrDefault(p.owner() + "@" + b.name(), 0));
-    return c != 0 ? c : Integer.compare(load.get(a.name()), load.get(b.name()));
+  /** Ready nodes with the same taints and role, ordered by (pods on the node, node order). */
+  private static final class NodeClass {
+    final List<String> taints;
+    final boolean controlPlane;
+    final TreeSet<Integer> members;
+
+    NodeClass(List<String> taints, boolean controlPlane, int[] load) {
+      this.taints = taints;
+      this.controlPlane = controlPlane;
+      this.members = new TreeSet<>((a, b) -> load[a] != load[b]
+          ? Integer.compare(load[a], load[b]) : Integer.compare(a, b));
+    }
+
+    /**
+     * The member with the fewest pods of the owner ({@code owned}: node to count), then the
+     * fewest pods, then first in node order; -1 when the class is empty.
+     */
+    int best(Map<Integer, Integer> owned) {
+      if (members.isEmpty()) {
+        return -1;
+      }
+      int least = 0;
+      if (owned.size() >= members.size()) {
+        int inClass = 0;
+        least = Integer.MAX_VALUE;
+        for (Map.Entry<Integer, Integer> e : owned.entrySet()) {
+          if (members.contains(e.getKey())) {
+            inClass++;
+            least = Math.min(least, e.getValue());
+          }
+        }
+        if (inClass < members.size()) {
+          least = 0;
+        }
+      }
+      for (int i : members) {
+        if (owned.getOrDefault(i, 0) == least) {
+          return i;
+        }
+      }
+      return -1;
+    }
   }
 
   private static Pod withScheduledEvent(Pod p, String node) {
@@ -585,16 +656,22 @@ public final class ControlPlane {
     out.add(new EndpointSlice("default", "kubernetes", "kubernetes",
         List.of(new EndpointSlice.Port("https", Protocol.TCP, 6443)), apiservers));
     ages.put("EndpointSlice/default/kubernetes", NOW);
+    // The pods of each namespace by label (key=value), in pod order.
+    Map<String, Map<String, List<Pod>>> byLabel = new HashMap<>();
+    for (Pod p : pods) {
+      Map<String, List<Pod>> ns = byLabel.computeIfAbsent(p.namespace(), k -> new HashMap<>());
+      for (Map.Entry<String, String> l : p.labels().entrySet()) {
+        ns.computeIfAbsent(l.getKey() + "\0" + l.getValue(), k -> new ArrayList<>()).add(p);
+      }
+    }
     for (Service s : services) {
       if (s.selector() == null || s.type() == Service.Type.ExternalName) {
         continue;
       }
       // Group endpoints by their resolved port list, as the controller does.
       Map<List<EndpointSlice.Port>, List<EndpointSlice.Endpoint>> groups = new LinkedHashMap<>();
-      for (Pod p : pods) {
-        if (!p.namespace().equals(s.namespace()) || p.podIp() == null
-            || !p.labels().entrySet().containsAll(s.selector().entrySet())
-            || s.selector().isEmpty()) {
+      for (Pod p : selected(s, byLabel)) {
+        if (p.podIp() == null || !p.labels().entrySet().containsAll(s.selector().entrySet())) {
           continue;
         }
         List<EndpointSlice.Port> ports = new ArrayList<>();
@@ -618,10 +695,13 @@ public final class ControlPlane {
           : groups.entrySet()) {
         List<EndpointSlice.Endpoint> eps = new ArrayList<>(g.getValue());
         eps.sort(java.util.Comparator.comparing(EndpointSlice.Endpoint::address));
-        out.add(new EndpointSlice(s.namespace(), s.name() + "-"
-            + Names.suffix(s.key() + "/slice" + (i == 0 ? "" : i), 5), s.name(), g.getKey(),
-            eps));
-        i++;
+        // The controller's --max-endpoints-per-slice (default 100) caps every slice.
+        for (int from = 0; from < eps.size(); from += MAX_ENDPOINTS_PER_SLICE) {
+          out.add(new EndpointSlice(s.namespace(), s.name() + "-"
+              + Names.suffix(s.key() + "/slice" + (i == 0 ? "" : i), 5), s.name(), g.getKey(),
+              eps.subList(from, Math.min(eps.size(), from + MAX_ENDPOINTS_PER_SLICE))));
+          i++;
+        }
       }
     }
     for (EndpointSlice e : sc.endpointSlices()) {
@@ -632,6 +712,22 @@ public final class ControlPlane {
       ages.putIfAbsent("EndpointSlice/" + e.namespace() + "/" + e.name(), NOW - 100);
     }
     return out;
+  }
+
+  /**
+   * The pods of the Service's namespace that carry the rarest of its selector's labels, in pod
+   * order: every pod the selector matches is among them. None for an empty selector.
+   */
+  private static List<Pod> selected(Service s, Map<String, Map<String, List<Pod>>> byLabel) {
+    Map<String, List<Pod>> ns = byLabel.getOrDefault(s.namespace(), Map.of());
+    List<Pod> fewest = null;
+    for (Map.Entry<String, String> l : s.selector().entrySet()) {
+      List<Pod> withLabel = ns.getOrDefault(l.getKey() + "\0" + l.getValue(), List.of());
+      if (fewest == null || withLabel.size() < fewest.size()) {
+        fewest = withLabel;
+      }
+    }
+    return fewest == null ? List.of() : fewest;
   }
 
   private static Integer resolveTargetPort(ServicePort sp, Pod p) {

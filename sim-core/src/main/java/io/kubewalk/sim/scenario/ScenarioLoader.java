@@ -70,7 +70,32 @@ public final class ScenarioLoader {
 
   private record Setting(Object value, Location at) {}
 
-  private ScenarioLoader() {}
+  /** The scenario read document by document, or null when it must be read the ordinary way. */
+  static Scenario streamed(List<ScenarioSource> sources) {
+    try {
+      return new ScenarioLoader(true).run(sources);
+    } catch (RuntimeException e) {
+      // Restart, a problem, or a bug: the ordinary way reports it properly.
+      return null;
+    }
+  }
+
+  private final boolean streaming;
+  /** Streaming: the configuration and nodes are fixed and manifests are converted on arrival. */
+  private Manifests converting;
+
+  /** Thrown to leave streaming and read the scenario the ordinary way. */
+  private static final class Restart extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Restart() {
+      super(null, null, false, false);
+    }
+  }
+
+  private ScenarioLoader(boolean streaming) {
+    this.streaming = streaming;
+  }
 
   public static Scenario load(String name, String yaml) {
     return load(List.of(new ScenarioSource(name, yaml)));
@@ -78,7 +103,30 @@ public final class ScenarioLoader {
 
   /** Loads all sources as one scenario; throws {@link ScenarioException} with every problem. */
   public static Scenario load(List<ScenarioSource> sources) {
-    ScenarioLoader l = new ScenarioLoader();
+    long chars = sources.stream().mapToLong(src -> src.text().length()).sum();
+    return load(sources, chars >= STREAM_CHARS);
+  }
+
+  /**
+   * Scenarios at least this long are read document by document: each manifest is converted as
+   * soon as it is parsed and its YAML tree dropped, so a scenario at Kubernetes' limits (20,000
+   * documents) never holds all its trees at once.
+   */
+  static final long STREAM_CHARS = 1 << 20;
+
+  /**
+   * With {@code stream}, the configuration (kind Cluster, kubeadm, kube-proxy and Topology
+   * documents) is fixed at the first manifest and every later manifest is converted as it comes.
+   * Should a configuration document follow a manifest, or any problem turn up, the scenario is
+   * read again the ordinary way (all documents first), which reports problems in their usual
+   * order: both ways give the same result.
+   */
+  static Scenario load(List<ScenarioSource> sources, boolean stream) {
+    Scenario streamed = stream ? streamed(sources) : null;
+    if (streamed != null) {
+      return streamed;
+    }
+    ScenarioLoader l = new ScenarioLoader(false);
     Scenario s;
     try {
       s = l.run(sources);
@@ -109,13 +157,46 @@ public final class ScenarioLoader {
             + (ScenarioSource.MAX_BYTES >> 20) + " MiB)"));
         continue;
       }
+      if (streaming) {
+        YamlTree.parse(src.name(), src.text(), problems, doc -> {
+          if (!problems.isEmpty()) {
+            throw new Restart();
+          }
+          classify(doc);
+        });
+        continue;
+      }
       for (Y doc : YamlTree.parse(src.name(), src.text(), 0, 0, problems)) {
         classify(doc);
       }
     }
+    if (streaming) {
+      if (converting == null) {
+        freeze();
+      }
+      Scenario sc = converting.finish();
+      if (!problems.isEmpty()) {
+        throw new Restart();
+      }
+      return sc;
+    }
     ClusterConfig cfg = config();
     List<Node> nodes = nodes(cfg);
-    return manifests(cfg, nodes);
+    Manifests m = new Manifests(cfg, nodes);
+    for (Y doc : manifests) {
+      m.add(doc);
+    }
+    return m.finish();
+  }
+
+  /** Streaming: fixes the configuration and nodes at the first manifest. */
+  private void freeze() {
+    ClusterConfig cfg = config();
+    List<Node> nodes = nodes(cfg);
+    if (!problems.isEmpty()) {
+      throw new Restart();
+    }
+    converting = new Manifests(cfg, nodes);
   }
 
   // ---- documents ---------------------------------------------------------------------------
@@ -148,6 +229,10 @@ public final class ScenarioLoader {
           + String.join(", ", KINDS.get(apiVersion)) + ")"));
       return;
     }
+    if (converting != null && List.of("Cluster", "ClusterConfiguration", "KubeProxyConfiguration",
+        "Topology").contains(kind)) {
+      throw new Restart();
+    }
     switch (kind) {
       case "Cluster" -> {
         if (kindCluster != null) {
@@ -173,7 +258,19 @@ public final class ScenarioLoader {
           classify(item);
         }
       }
-      default -> manifests.add(doc);
+      default -> {
+        if (!streaming) {
+          manifests.add(doc);
+        } else {
+          if (converting == null) {
+            freeze();
+          }
+          converting.add(doc);
+          if (!problems.isEmpty()) {
+            throw new Restart();
+          }
+        }
+      }
     }
   }
 
@@ -670,26 +767,35 @@ public final class ScenarioLoader {
 
   // ---- manifests ---------------------------------------------------------------------------
 
-  private Scenario manifests(ClusterConfig cfg, List<Node> nodes) {
-    List<String> namespaces = new ArrayList<>();
-    List<Pod> pods = new ArrayList<>();
-    List<Workload> workloads = new ArrayList<>();
-    List<Service> services = new ArrayList<>();
-    List<EndpointSlice> slices = new ArrayList<>();
-    Map<String, Location> seen = new HashMap<>();
-    Map<Integer, String> nodePorts = new HashMap<>();
-    Map<Ip, String> clusterIps = new HashMap<>();
-    Map<Ip, String> podIps = new HashMap<>();
-    Map<String, Node> nodesByName = new HashMap<>();
-    nodes.forEach(n -> nodesByName.put(n.name(), n));
-    for (Y doc : manifests) {
+  /** Converts manifest documents, in order, against a fixed configuration and node list. */
+  private final class Manifests {
+    private final ClusterConfig cfg;
+    private final List<Node> nodes;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Pod> pods = new ArrayList<>();
+    private final List<Workload> workloads = new ArrayList<>();
+    private final List<Service> services = new ArrayList<>();
+    private final List<EndpointSlice> slices = new ArrayList<>();
+    private final Map<String, Location> seen = new HashMap<>();
+    private final Map<Integer, String> nodePorts = new HashMap<>();
+    private final Map<Ip, String> clusterIps = new HashMap<>();
+    private final Map<Ip, String> podIps = new HashMap<>();
+    private final Map<String, Node> nodesByName = new HashMap<>();
+
+    Manifests(ClusterConfig cfg, List<Node> nodes) {
+      this.cfg = cfg;
+      this.nodes = nodes;
+      nodes.forEach(n -> nodesByName.put(n.name(), n));
+    }
+
+    void add(Y doc) {
       String kind = str(doc, "kind");
       Y meta = doc.get("metadata");
       Y nameY = meta == null ? null : meta.get("name");
       if (nameY == null) {
         problems.add(new Problem(meta == null ? doc.get("kind").loc() : meta.loc(), kind
             + " has no metadata.name (expected a name)"));
-        continue;
+        return;
       }
       String name = nameY.text();
       Pattern p = kind.equals("Namespace") || kind.equals("Service") ? DNS1123 : DNS1123_SUB;
@@ -697,20 +803,20 @@ public final class ScenarioLoader {
         problems.add(new Problem(nameY.loc(), kind + " name '" + name + "' is not a valid name"
             + " (expected lower-case letters, digits and '-', starting and ending with a letter"
             + " or digit)"));
-        continue;
+        return;
       }
       Y nsY = meta.get("namespace");
       String ns = kind.equals("Namespace") ? null : nsY == null ? "default" : nsY.text();
       if (ns != null && !DNS1123.matcher(ns).matches()) {
         problems.add(new Problem(nsY.loc(), "namespace '" + ns + "' is not a valid name"
             + " (expected lower-case letters, digits and '-')"));
-        continue;
+        return;
       }
       String key = Scenario.key(kind, ns, name, null);
       if (seen.containsKey(key)) {
         problems.add(new Problem(nameY.loc(), kind + " " + (ns == null ? "" : ns + "/") + name
             + " is defined twice (first at " + seen.get(key) + ")"));
-        continue;
+        return;
       }
       seen.put(key, doc.loc());
       locations.put(key, doc.loc());
@@ -751,43 +857,47 @@ public final class ScenarioLoader {
         default -> problems.add(new Problem(doc.loc(), "unexpected kind " + kind));
       }
     }
-    List<ExternalClient> clients = new ArrayList<>();
-    List<FirewallRule> firewall = new ArrayList<>();
-    String title = null;
-    String narrative = null;
-    String scenarioName = firstFile;
-    if (topology != null) {
-      Y meta = topology.get("metadata");
-      Y n = meta == null ? null : meta.get("name");
-      if (n != null) {
-        scenarioName = n.text();
-      }
-      title = str(topology, "title");
-      narrative = str(topology, "narrative");
-      for (Y c : seq(topology, "clients")) {
-        String cname = str(c, "name");
-        Y ipY = c.get("ip");
-        if (cname == null || ipY == null) {
-          problems.add(new Problem(c.loc(), "a client needs a name and an ip (expected"
-              + " {name: laptop, ip: 203.0.113.7})"));
-          continue;
+
+    Scenario finish() {
+      List<ExternalClient> clients = new ArrayList<>();
+      List<FirewallRule> firewall = new ArrayList<>();
+      String title = null;
+      String narrative = null;
+      String scenarioName = firstFile;
+      if (topology != null) {
+        Y meta = topology.get("metadata");
+        Y n = meta == null ? null : meta.get("name");
+        if (n != null) {
+          scenarioName = n.text();
         }
-        Ip ip = ip(ipY, "client ip");
-        if (ip != null) {
-          clients.add(new ExternalClient(cname, ip));
+        title = str(topology, "title");
+        narrative = str(topology, "narrative");
+        for (Y c : seq(topology, "clients")) {
+          String cname = str(c, "name");
+          Y ipY = c.get("ip");
+          if (cname == null || ipY == null) {
+            problems.add(new Problem(c.loc(), "a client needs a name and an ip (expected"
+                + " {name: laptop, ip: 203.0.113.7})"));
+            continue;
+          }
+          Ip ip = ip(ipY, "client ip");
+          if (ip != null) {
+            clients.add(new ExternalClient(cname, ip));
+          }
+        }
+        Y fw = topology.get("firewall");
+        for (Y r : fw == null ? List.<Y>of() : seq(fw, "rules")) {
+          FirewallRule rule = firewallRule(r, nodesByName);
+          if (rule != null) {
+            firewall.add(rule);
+          }
         }
       }
-      Y fw = topology.get("firewall");
-      for (Y r : fw == null ? List.<Y>of() : seq(fw, "rules")) {
-        FirewallRule rule = firewallRule(r, nodesByName);
-        if (rule != null) {
-          firewall.add(rule);
-        }
-      }
+      return new Scenario(scenarioName, title == null ? scenarioName : title, narrative, cfg,
+          nodes, namespaces, pods, workloads, services, slices, clients, firewall, locations);
     }
-    return new Scenario(scenarioName, title == null ? scenarioName : title, narrative, cfg,
-        nodes, namespaces, pods, workloads, services, slices, clients, firewall, locations);
   }
+
 
   private Pod pod(String ns, String name, Y meta, Y spec, Y status, Map<String, Node> nodes,
       Map<Ip, String> podIps) {
