@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class RealIptablesRestoreTest {
 
-  private static final String NS = "kw-ipt-test";
+  private static final String NS = "kw-ipt-test" + ProcessHandle.current().pid() % 1000;
 
   record Run(int code, String out) {}
 
