@@ -19,7 +19,6 @@ import java.util.Map;
 public final class KubeProxy {
 
   private final ProxyConfig.Mode mode;
-  private final Map<String, ProxyInput> inputs = new LinkedHashMap<>();
   private final Map<String, NetfilterTables> iptables = new LinkedHashMap<>();
 
   private KubeProxy(ProxyConfig.Mode mode) {
@@ -32,7 +31,6 @@ public final class KubeProxy {
     IptablesProxier proxier = new IptablesProxier();
     for (Node n : cluster.nodes()) {
       ProxyInput in = input(cluster, n, mode);
-      kp.inputs.put(n.name(), in);
       NetfilterTables t = CniRules.apply(KubeletRules.apply(NetfilterTables.empty()), cluster, n);
       kp.iptables.put(n.name(), proxier.sync(t, in));
     }
@@ -50,20 +48,12 @@ public final class KubeProxy {
     return mode;
   }
 
-  public ProxyInput input(String node) {
-    return require(inputs, node);
-  }
-
   /** The node's iptables state (all tables), as {@code iptables-save} lists it. */
   public NetfilterTables iptables(String node) {
-    return require(iptables, node);
-  }
-
-  private static <T> T require(Map<String, T> m, String node) {
-    T v = m.get(node);
-    if (v == null) {
+    NetfilterTables t = iptables.get(node);
+    if (t == null) {
       throw new IllegalArgumentException("no node " + node);
     }
-    return v;
+    return t;
   }
 }

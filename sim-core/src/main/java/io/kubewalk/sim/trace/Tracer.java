@@ -88,7 +88,7 @@ public final class Tracer {
   public Trace trace(Endpoints.From from, Endpoints.To to, long seed, boolean reply) {
     Walk w = new Walk(seed, new LinkedHashMap<>(), new HashMap<>(), null);
     Trace t = w.run(from, to);
-    if (!reply || t.verdict() != Verdict.DELIVERED || w.servedBy == null && w.servedExternal) {
+    if (!reply || t.verdict() != Verdict.DELIVERED || w.servedBy == null) {
       return t;
     }
     Walk back = new Walk(seed + 1, w.conntrack, w.recent, w.socket);
@@ -133,7 +133,6 @@ public final class Tracer {
     Visit visit;
     Socket socket;
     NetNamespace servedBy;
-    boolean servedExternal;
     Packet arrived;
     String bypassedOn;
 
@@ -690,7 +689,6 @@ public final class Tracer {
       }
       step(UNDERLAY, who.replace("external/", "external:"), "eth0", Step.Kind.DELIVER,
           "delivered to external client " + name, null, pk);
-      servedExternal = true;
       return delivered(new Trace.Endpoint("external", name, pk.dst().toString(), pk.dport()),
           pk);
     }
