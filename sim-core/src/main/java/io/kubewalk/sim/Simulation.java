@@ -28,13 +28,13 @@ public final class Simulation {
   private Simulation(Cluster cluster, Dataplane dataplane, ProxyConfig.Mode mode) {
     this.cluster = cluster;
     this.dataplane = dataplane;
-    this.proxy = KubeProxy.program(cluster, mode);
+    this.proxy = KubeProxy.program(dataplane, mode);
     this.tracer = new Tracer(dataplane, proxy);
   }
 
   /** The same cluster with kube-proxy in another mode ({@code --proxy-mode}). */
   public Simulation withProxyMode(ProxyConfig.Mode mode) {
-    return mode == proxy.mode() ? this : new Simulation(cluster, dataplane, mode);
+    return mode == proxy.mode() ? this : new Simulation(cluster, Dataplane.build(cluster), mode);
   }
 
   /** What kube-proxy (and the kubelet and CNI plugin) programmed on every node. */

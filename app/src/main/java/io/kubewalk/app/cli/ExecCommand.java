@@ -23,6 +23,7 @@ final class ExecCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ScenarioOptions scenario;
+  @Mixin ProxyModeOption proxyMode;
 
   @Parameters(index = "0", paramLabel = "TARGET", description = "A node name or pod/NS/NAME.")
   String target;
@@ -54,7 +55,7 @@ final class ExecCommand implements Callable<Integer> {
       throw new KubewalkCommand.UserError("--from and --to go together (the connection to"
           + " trace before running the command)");
     }
-    Simulation sim = scenario.load();
+    Simulation sim = proxyMode.apply(scenario.load());
     Shell.Result r;
     if (from != null) {
       try {

@@ -29,6 +29,7 @@ final class TraceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ScenarioOptions scenario;
+  @Mixin ProxyModeOption proxyMode;
 
   @Option(names = "--from", required = true, paramLabel = "F",
       description = "pod/NS/NAME, node/NAME, external/NAME or ip/ADDR (with --enter node/NAME)")
@@ -68,7 +69,7 @@ final class TraceCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new KubewalkCommand.UserError(e.getMessage());
     }
-    Simulation sim = scenario.load();
+    Simulation sim = proxyMode.apply(scenario.load());
     Trace trace;
     try {
       trace = sim.trace(f, t, seed, reply);

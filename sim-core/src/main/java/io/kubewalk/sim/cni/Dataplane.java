@@ -84,7 +84,7 @@ public final class Dataplane {
   }
 
   /** A deterministic, locally administered MAC for a link. */
-  static String mac(String key) {
+  public static String mac(String key) {
     int h1 = Names.fnv32a(key);
     int h2 = Names.fnv32a(key + "/mac");
     int[] b = {((h1 >>> 24) & 0xfc) | 0x02, (h1 >>> 16) & 0xff, (h1 >>> 8) & 0xff, h1 & 0xff,

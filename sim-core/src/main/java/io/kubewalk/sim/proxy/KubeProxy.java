@@ -3,38 +3,110 @@ package io.kubewalk.sim.proxy;
 import io.kubewalk.sim.api.Node;
 import io.kubewalk.sim.api.ProxyConfig;
 import io.kubewalk.sim.cni.CniRules;
+import io.kubewalk.sim.cni.Dataplane;
 import io.kubewalk.sim.control.Cluster;
+import io.kubewalk.sim.net.Cidr;
 import io.kubewalk.sim.net.IfAddr;
+import io.kubewalk.sim.net.Ip;
+import io.kubewalk.sim.net.Packet;
+import io.kubewalk.sim.net.ipvs.IpSet;
+import io.kubewalk.sim.net.netfilter.IptablesRestore;
 import io.kubewalk.sim.net.netfilter.NetfilterTables;
+import io.kubewalk.sim.net.netfilter.Rule;
+import io.kubewalk.sim.net.netfilter.Table;
+import io.kubewalk.sim.net.nftables.NftTable;
+import io.kubewalk.sim.net.ns.Link;
+import io.kubewalk.sim.net.ns.NetNamespace;
+import io.kubewalk.sim.proxy.ipvs.IpvsProxier;
+import io.kubewalk.sim.proxy.ipvs.IpvsState;
 import io.kubewalk.sim.proxy.iptables.IptablesProxier;
 import io.kubewalk.sim.proxy.iptables.KubeletRules;
+import io.kubewalk.sim.proxy.nftables.NftablesProxier;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Every node's packet-filtering state as the node agents leave it, in the order they start: the
  * kubelet's chains, the CNI daemon's rules, then kube-proxy's first full sync in the configured
- * mode (iptables mode; the IPVS and nftables proxiers live beside it).
+ * mode: iptables (its chains in the same tables), IPVS (the {@code kube-ipvs0} dummy device
+ * holding every Service IP, the IPVS table, ipsets and the short ipset-based iptables chains) or
+ * nftables (its own {@code ip kube-proxy} table beside the iptables ones).
  */
 public final class KubeProxy {
 
   private final ProxyConfig.Mode mode;
+  private final Cluster cluster;
   private final Map<String, NetfilterTables> iptables = new LinkedHashMap<>();
+  private final Map<String, IpvsState> ipvs = new LinkedHashMap<>();
+  private final Map<String, NftTable> nft = new LinkedHashMap<>();
 
-  private KubeProxy(ProxyConfig.Mode mode) {
+  private KubeProxy(Cluster cluster, ProxyConfig.Mode mode) {
+    this.cluster = cluster;
     this.mode = mode;
   }
 
-  /** Programs every node of {@code cluster} with kube-proxy in {@code mode}. */
-  public static KubeProxy program(Cluster cluster, ProxyConfig.Mode mode) {
-    KubeProxy kp = new KubeProxy(mode);
-    IptablesProxier proxier = new IptablesProxier();
+  /**
+   * Programs every node of {@code dp}'s cluster with kube-proxy in {@code mode}; in IPVS mode it
+   * also adds {@code kube-ipvs0} to each node's namespace, as kube-proxy does.
+   */
+  public static KubeProxy program(Dataplane dp, ProxyConfig.Mode mode) {
+    Cluster cluster = dp.cluster();
+    KubeProxy kp = new KubeProxy(cluster, mode);
     for (Node n : cluster.nodes()) {
       ProxyInput in = input(cluster, n, mode);
-      NetfilterTables t = CniRules.apply(KubeletRules.apply(NetfilterTables.empty()), cluster, n);
-      kp.iptables.put(n.name(), proxier.sync(t, in));
+      NetfilterTables base = CniRules.apply(KubeletRules.apply(NetfilterTables.empty()), cluster,
+          n);
+      switch (mode) {
+        case iptables -> kp.iptables.put(n.name(), new IptablesProxier().sync(base, in));
+        case ipvs -> {
+          IpvsState st = new IpvsProxier().sync(in);
+          kp.ipvs.put(n.name(), st);
+          kp.iptables.put(n.name(), withIpvsRules(base, st));
+          NetNamespace ns = dp.node(n.name());
+          Link dummy = ns.addLink(IpvsProxier.DUMMY_DEVICE, Link.Kind.DUMMY, 1500,
+              Dataplane.mac(n.name() + "/" + IpvsProxier.DUMMY_DEVICE)).up(false);
+          for (Ip ip : st.dummyAddresses()) {
+            ns.addAddress(dummy, new IfAddr(ip, 32));
+          }
+        }
+        case nftables -> {
+          kp.iptables.put(n.name(), base);
+          kp.nft.put(n.name(), new NftablesProxier(List.of(cluster.config().serviceSubnet()))
+              .sync(in));
+        }
+      }
     }
     return kp;
+  }
+
+  /**
+   * IPVS mode's iptables rules on top of {@code base}: its chains by iptables-restore, the jumps
+   * from the built-in chains prepended (kube-proxy ensures them with {@code iptables -I}).
+   */
+  private static NetfilterTables withIpvsRules(NetfilterTables base, IpvsState st) {
+    NetfilterTables.Builder b = base.toBuilder();
+    StringBuilder restore = new StringBuilder();
+    Map<Table, List<Rule>> jumps = new LinkedHashMap<>();
+    Table current = null;
+    for (String line : st.iptablesText().split("\n")) {
+      if (line.startsWith("*")) {
+        current = Table.parse(line.substring(1));
+      } else if (line.startsWith("-A ") && current != null
+          && current.isBuiltin(line.split(" ")[1])) {
+        jumps.computeIfAbsent(current, k -> new ArrayList<>()).add(IptablesRestore.parseRule(line));
+        continue;
+      }
+      restore.append(line).append('\n');
+    }
+    IptablesRestore.apply(b, restore.toString(), true);
+    jumps.forEach((t, rules) -> {
+      for (int i = rules.size() - 1; i >= 0; i--) {
+        b.ensureRulePrepended(t, rules.get(i));
+      }
+    });
+    return b.build();
   }
 
   /** What kube-proxy on {@code node} watches: its addresses, podCIDR, Services, slices. */
@@ -50,10 +122,69 @@ public final class KubeProxy {
 
   /** The node's iptables state (all tables), as {@code iptables-save} lists it. */
   public NetfilterTables iptables(String node) {
-    NetfilterTables t = iptables.get(node);
-    if (t == null) {
+    return require(iptables, node);
+  }
+
+  /** IPVS mode: the node's IPVS table, ipsets and dummy addresses; null in other modes. */
+  public IpvsState ipvs(String node) {
+    require(iptables, node);
+    return ipvs.get(node);
+  }
+
+  /** nftables mode: the node's {@code ip kube-proxy} table; null in other modes. */
+  public NftTable nft(String node) {
+    require(iptables, node);
+    return nft.get(node);
+  }
+
+  /**
+   * The {@code -m set --match-set NAME DIRS} test on {@code node}: kube-proxy's IPVS-mode sets
+   * (entries as kube-proxy writes them: {@code 10.96.0.1,tcp:443}, {@code 30080}, ...) and
+   * calico's pool sets.
+   */
+  public boolean inIpSet(String node, String name, Packet p, List<String> dirs) {
+    IpvsState st = ipvs.get(node);
+    IpSet set = st == null ? null : st.ipset(name);
+    if (set == null) {
+      return CniRules.inCalicoSet(cluster, name, addr(p, dirs.get(0)));
+    }
+    String proto = p.proto().lower();
+    switch (set.type()) {
+      case HASH_IP -> {
+        return set.contains(addr(p, dirs.get(0)).toString());
+      }
+      case BITMAP_PORT -> {
+        return set.contains(String.valueOf(port(p, dirs.get(0))));
+      }
+      case HASH_IP_PORT -> {
+        return set.contains(addr(p, dirs.get(0)) + "," + proto + ":" + port(p, dirs.get(1)));
+      }
+      case HASH_IP_PORT_IP -> {
+        return set.contains(addr(p, dirs.get(0)) + "," + proto + ":" + port(p, dirs.get(1)) + ","
+            + addr(p, dirs.get(2)));
+      }
+      default -> {
+        String prefix = addr(p, dirs.get(0)) + "," + proto + ":" + port(p, dirs.get(1)) + ",";
+        Ip net = addr(p, dirs.get(2));
+        return set.members().stream().anyMatch(m -> m.startsWith(prefix)
+            && Cidr.parse(m.substring(prefix.length())).contains(net));
+      }
+    }
+  }
+
+  private static Ip addr(Packet p, String dir) {
+    return dir.equals("src") ? p.src() : p.dst();
+  }
+
+  private static int port(Packet p, String dir) {
+    return dir.equals("src") ? p.sport() : p.dport();
+  }
+
+  private static <T> T require(Map<String, T> m, String node) {
+    T v = m.get(node);
+    if (v == null) {
       throw new IllegalArgumentException("no node " + node);
     }
-    return t;
+    return v;
   }
 }

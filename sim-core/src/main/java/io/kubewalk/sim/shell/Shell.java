@@ -8,7 +8,11 @@ import io.kubewalk.sim.net.netfilter.IptablesList;
 import io.kubewalk.sim.net.netfilter.IptablesSave;
 import io.kubewalk.sim.net.netfilter.Table;
 import io.kubewalk.sim.net.ns.NetNamespace;
+import io.kubewalk.sim.net.ipvs.IpSet;
+import io.kubewalk.sim.net.ipvs.IpvsTable;
+import io.kubewalk.sim.net.nftables.NftTable;
 import io.kubewalk.sim.proxy.KubeProxy;
+import io.kubewalk.sim.proxy.ipvs.IpvsState;
 import io.kubewalk.sim.trace.Trace;
 import java.time.LocalDateTime;
 import io.kubewalk.sim.shell.iproute.IpCommand;
@@ -53,7 +57,9 @@ public final class Shell {
   public static final String NODE_COMMANDS = "ip addr|ip -br addr|ip addr show type bridge|"
       + "ip link|ip route|ip route get IP|ip neigh|bridge fdb|netstat -npl|ls /etc/cni/net.d|"
       + "cat /etc/cni/net.d/FILE|ls /opt/cni/bin|sysctl NAME|iptables-save [-t TABLE]|"
-      + "iptables [-t TABLE] -L [CHAIN] -n [-v] [--line-numbers]|conntrack -L";
+      + "iptables [-t TABLE] -L [CHAIN] -n [-v] [--line-numbers]|conntrack -L|"
+      + "ipvsadm -Ln [--stats]|ipvsadm -Lnc|ipset list [NAME]|nft list ruleset|"
+      + "nft list table ip kube-proxy";
 
   /** Runs a command on a node ({@code NAME}) or in a pod ({@code pod/NS/NAME}). */
   public Result run(String target, List<String> argv) {
@@ -125,6 +131,15 @@ public final class Shell {
       }
       case "conntrack" -> {
         return conntrack(node, argv);
+      }
+      case "ipvsadm" -> {
+        return node == null ? unsupported(argv) : ipvsadm(node, argv);
+      }
+      case "ipset" -> {
+        return node == null ? unsupported(argv) : ipset(node, argv);
+      }
+      case "nft" -> {
+        return node == null ? unsupported(argv) : nft(node, argv);
       }
       default -> {
         return unsupported(argv);
@@ -222,13 +237,72 @@ public final class Shell {
     StringBuilder out = new StringBuilder();
     int n = 0;
     for (Trace.Flow f : flows) {
-      if (f.node().equals(node.name())) {
+      if (f.node().equals(node.name()) && f.table().equals("conntrack")) {
         out.append(f.entry()).append('\n');
         n++;
       }
     }
     return new Result(out.toString(), "conntrack v1.4.7 (conntrack-tables): " + n
         + " flow entries have been shown.\n", 0);
+  }
+
+  /**
+   * {@code ipvsadm -Ln [--stats]} and {@code -Lnc}: kube-proxy's virtual services in IPVS mode;
+   * an empty table in the other modes (the ip_vs module is loaded, nothing is programmed).
+   */
+  private Result ipvsadm(Node node, List<String> argv) {
+    String flags = String.join(" ", argv.subList(1, argv.size()));
+    IpvsState st = proxy.ipvs(node.name());
+    IpvsTable table = st == null ? new IpvsTable() : st.ipvs();
+    switch (flags) {
+      case "-Ln", "-L -n", "-ln" -> {
+        return ok(table.list());
+      }
+      case "-Ln --stats", "-L -n --stats", "--stats -Ln" -> {
+        return ok(table.listStats());
+      }
+      case "-Lnc", "-L -n -c", "-Lcn" -> {
+        return ok(IpvsTable.listConnectionLines(flows.stream().filter(f -> f.table().equals("ipvs")
+            && f.node().equals(node.name())).map(Trace.Flow::entry).toList()));
+      }
+      default -> {
+        return unsupported(argv);
+      }
+    }
+  }
+
+  /** {@code ipset list [NAME]}: IPVS mode's sets (none exist in the other modes). */
+  private Result ipset(Node node, List<String> argv) {
+    if (argv.size() < 2 || argv.size() > 3 || !(argv.get(1).equals("list")
+        || argv.get(1).equals("-L"))) {
+      return unsupported(argv);
+    }
+    IpvsState st = proxy.ipvs(node.name());
+    if (argv.size() == 2) {
+      return ok(st == null ? "" : st.ipsetList());
+    }
+    IpSet set = st == null ? null : st.ipset(argv.get(2));
+    if (set == null) {
+      return new Result("", "ipset v7.17: The set with the given name does not exist\n", 1);
+    }
+    return ok(set.list());
+  }
+
+  /** {@code nft list ruleset} / {@code nft list table ip kube-proxy} in nftables mode. */
+  private Result nft(Node node, List<String> argv) {
+    String cmd = String.join(" ", argv.subList(1, argv.size()));
+    NftTable t = proxy.nft(node.name());
+    if (!cmd.equals("list ruleset") && !cmd.equals("list table ip kube-proxy")) {
+      return unsupported(argv);
+    }
+    if (t == null) {
+      return new Result("", cmd.equals("list ruleset") ? "kubewalk: kube-proxy runs in "
+          + proxy.mode() + " mode here and has no nftables table; its rules are in"
+          + " iptables-save\n" : "Error: No such file or directory\nlist table ip kube-proxy\n"
+          + "                 ^^^^^^^^^^\n", 1);
+    }
+    return new Result(t.list(), cmd.equals("list ruleset") ? "kubewalk: only kube-proxy's table"
+        + " is shown; the kubelet's and the CNI plugin's rules are in iptables-save\n" : "", 0);
   }
 
   // ---- files -------------------------------------------------------------------------------

@@ -52,8 +52,11 @@ public record Trace(
   /** Where a packet was delivered: a pod, a node (a host process) or an external client. */
   public record Endpoint(String kind, String name, String ip, int port) {}
 
-  /** One conntrack entry on a node, as {@code conntrack -L} prints it. */
-  public record Flow(String node, String entry) {}
+  /**
+   * One connection-tracking entry on a node: {@code table} "conntrack" (as {@code conntrack -L}
+   * prints it) or "ipvs" (as {@code ipvsadm -Lnc} prints it).
+   */
+  public record Flow(String node, String table, String entry) {}
 
   /** This trace with its reply attached and the conntrack state after both. */
   public Trace withReply(Trace r, List<Flow> after) {

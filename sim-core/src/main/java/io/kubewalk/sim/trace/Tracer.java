@@ -8,7 +8,6 @@ import io.kubewalk.sim.api.Pod;
 import io.kubewalk.sim.api.EndpointSlice;
 import io.kubewalk.sim.api.Service;
 import io.kubewalk.sim.api.ServicePort;
-import io.kubewalk.sim.cni.CniRules;
 import io.kubewalk.sim.cni.Dataplane;
 import io.kubewalk.sim.control.Cluster;
 import io.kubewalk.sim.graph.TopologyGraph;
@@ -16,6 +15,10 @@ import io.kubewalk.sim.net.Ip;
 import io.kubewalk.sim.net.Packet;
 import io.kubewalk.sim.net.Protocol;
 import io.kubewalk.sim.net.conntrack.Conntrack;
+import io.kubewalk.sim.net.ipvs.IpvsEvaluator;
+import io.kubewalk.sim.net.ipvs.IpvsTable;
+import io.kubewalk.sim.net.nftables.NftEvaluator;
+import io.kubewalk.sim.net.nftables.NftTable;
 import io.kubewalk.sim.net.netfilter.CtState;
 import io.kubewalk.sim.net.netfilter.NetfilterEvaluator;
 import io.kubewalk.sim.net.netfilter.NetfilterEvaluator.Hook;
@@ -29,6 +32,7 @@ import io.kubewalk.sim.net.ns.Link;
 import io.kubewalk.sim.net.ns.NetNamespace;
 import io.kubewalk.sim.net.ns.RouteLookup;
 import io.kubewalk.sim.proxy.KubeProxy;
+import io.kubewalk.sim.proxy.ipvs.IpvsState;
 import io.kubewalk.sim.shell.sockets.NodeProcesses;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -59,6 +63,10 @@ public final class Tracer {
   private static final Pattern SERVICE_COMMENT = Pattern.compile(
       "--comment \"?([a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*(?::[a-z0-9][-a-z0-9]*)?)(?:[ \"]|$)");
 
+  /** kube-proxy's nftables chain names: {@code service-HASH-ns/name/tcp/port}. */
+  private static final Pattern NFT_SERVICE_CHAIN = Pattern.compile(
+      "^(?:service|external)-[A-Z0-9]+-([^/]+)/([^/]+)/[a-z]+/(.*)$");
+
   private final Dataplane dp;
   private final KubeProxy proxy;
   private final Cluster cluster;
@@ -86,12 +94,12 @@ public final class Tracer {
    * is answered (the SYN-ACK of a TCP connection) and the answer traced back to the client.
    */
   public Trace trace(Endpoints.From from, Endpoints.To to, long seed, boolean reply) {
-    Walk w = new Walk(seed, new LinkedHashMap<>(), new HashMap<>(), null);
+    Walk w = new Walk(seed, new LinkedHashMap<>(), new HashMap<>(), new LinkedHashMap<>(), null);
     Trace t = w.run(from, to);
     if (!reply || t.verdict() != Verdict.DELIVERED || w.servedBy == null) {
       return t;
     }
-    Walk back = new Walk(seed + 1, w.conntrack, w.recent, w.socket);
+    Walk back = new Walk(seed + 1, w.conntrack, w.recent, w.ipvs, w.socket);
     back.service = w.service;
     Trace r = back.answer(w.servedBy, w.arrived);
     return t.withReply(r, back.flows());
@@ -124,6 +132,7 @@ public final class Tracer {
     final SplittableRandom random;
     final Map<NetNamespace, Conntrack> conntrack;
     final Map<String, RecentLists> recent;
+    final Map<String, IpvsEvaluator> ipvs;
     final Socket expect;
     final Map<String, Double> candidates = new LinkedHashMap<>();
     boolean masqueraded;
@@ -137,10 +146,11 @@ public final class Tracer {
     String bypassedOn;
 
     Walk(long seed, Map<NetNamespace, Conntrack> conntrack, Map<String, RecentLists> recent,
-        Socket expect) {
+        Map<String, IpvsEvaluator> ipvs, Socket expect) {
       this.random = new SplittableRandom(seed);
       this.conntrack = conntrack;
       this.recent = recent;
+      this.ipvs = ipvs;
       this.expect = expect;
     }
 
@@ -607,11 +617,16 @@ public final class Tracer {
 
     /** The packet is for this namespace: INPUT, then is anything listening on the port? */
     Trace deliverLocal(NetNamespace ns, Link in, Packet sent, Target target) {
+      Visit v = visit;
       Hooked h = hook(ns, Hook.INPUT, sent, in, null, null, false);
       if (h.end != null) {
         return h.end;
       }
       Packet pk = h.packet;
+      Trace balanced = expect == null ? ipvs(ns, in, pk, target, v) : null;
+      if (balanced != null) {
+        return balanced;
+      }
       if (expect != null) {
         return arriveAtClient(ns, pk);
       }
@@ -750,11 +765,49 @@ public final class Tracer {
       if (!v.fresh && dstHook) {
         pk = translate(ns, v, pk, true);
       }
+      NftTable nft = proxy.nft(ns.node());
+      Packet nftMasq = null;
+      if (nft != null) {
+        NftEvaluator.Result nr = new NftEvaluator(nft, localAddresses(ns))
+            .hook(hook.name().toLowerCase(java.util.Locale.ROOT), pk, v.fresh, random);
+        rulesEvaluated += nr.rulesEvaluated();
+        lookups += nr.mapLookups();
+        Packet before = pk;
+        if (!nr.packet().dst().equals(pk.dst()) || nr.packet().dport() != pk.dport()) {
+          if (nr.candidates().isEmpty()) {
+            candidates.merge(nr.packet().dst() + ":" + nr.packet().dport(), 1.0, Double::sum);
+          }
+          nr.candidates().forEach(c -> candidates.merge(c.endpoint(), c.probability(),
+              Double::sum));
+          v.entry.dnatTo(nr.packet().dst(), nr.packet().dport());
+        }
+        pk = nr.packet();
+        if (nr.masqueraded() && out != null) {
+          nftMasq = sourceNat(new io.kubewalk.sim.net.netfilter.Target.Masquerade(true), pk, out,
+              nextHop);
+        }
+        for (NftEvaluator.Step st : nr.steps()) {
+          emitNft(ns, in, out, st, before, pk, nftMasq, v);
+        }
+        if (nftMasq != null) {
+          v.entry.snatTo(nftMasq.src(), nftMasq.sport());
+          masqueraded = true;
+          pk = nftMasq;
+        }
+        if (nr.outcome() != NftEvaluator.Outcome.ACCEPT) {
+          NftEvaluator.Step last = nr.steps().isEmpty() ? null
+              : nr.steps().get(nr.steps().size() - 1);
+          boolean reject = nr.outcome() == NftEvaluator.Outcome.REJECT;
+          return new Hooked(pk, end(reject ? Verdict.REJECTED : Verdict.DROPPED, where(ns) + " "
+              + (reject ? "rejects" : "drops") + " the packet at " + hook.name()
+              + (last == null ? "" : ": nft chain " + last.chain() + " (" + last.rule() + ")"),
+              null));
+        }
+      }
       PacketContext ctx = new PacketContext(pk, in == null ? null : in.name(),
           out == null ? null : out.name(), ctStates(v), bridged, ns::isLocalAddress,
           recent.computeIfAbsent(ns.node(), k -> new RecentLists()), 0,
-          (set, p, dirs) -> CniRules.inCalicoSet(cluster, set,
-              dirs.get(0).equals("src") ? p.src() : p.dst()));
+          (set, p, dirs) -> proxy.inIpSet(ns.node(), set, p, dirs));
       RecentLists before = ctx.recent().copy();
       NetfilterEvaluator.HookResult r = NetfilterEvaluator.hook(t, hook, ctx,
           prob -> random.nextDouble() < prob);
@@ -925,6 +978,94 @@ public final class Tracer {
       step(ns, dev, kind, detail, s.rule(), shown, ctLabel(v, shown));
     }
 
+    /** One decision of kube-proxy's nftables table as a step. */
+    private void emitNft(NetNamespace ns, Link in, Link out, NftEvaluator.Step st, Packet before,
+        Packet after, Packet masq, Visit v) {
+      if (service == null) {
+        Matcher m = NFT_SERVICE_CHAIN.matcher(st.chain());
+        if (m.find()) {
+          service = m.group(1) + "/" + m.group(2) + (m.group(3).isEmpty() ? "" : ":" + m.group(3));
+        }
+      }
+      String d = st.detail();
+      Step.Kind kind = d.startsWith("DNAT") ? Step.Kind.DNAT : d.startsWith("masquerades")
+          ? Step.Kind.SNAT : d.startsWith("rejects") ? Step.Kind.REJECT
+              : d.startsWith("drops") ? Step.Kind.DROP : Step.Kind.NFT;
+      Packet shown = kind == Step.Kind.SNAT && masq != null ? masq
+          : kind == Step.Kind.DNAT ? after : before;
+      if (kind == Step.Kind.SNAT && masq != null) {
+        d = "masquerades: the source becomes " + masq.src() + ":" + masq.sport() + " ("
+            + out.name() + "'s address)";
+      }
+      step(ns, out != null ? out : in, kind, "nft " + st.hook() + " chain " + st.chain() + ": "
+          + d, st.rule(), shown, ctLabel(v, shown));
+    }
+
+    private java.util.Set<Ip> localAddresses(NetNamespace ns) {
+      java.util.Set<Ip> out = new java.util.HashSet<>();
+      ns.links().forEach(l -> l.addresses().forEach(a -> out.add(a.ip())));
+      return out;
+    }
+
+    /**
+     * IPVS at LOCAL_IN (LOCAL_OUT for the node's own traffic): a packet for a virtual service
+     * on kube-ipvs0 is scheduled to a real server and DNATed ("Masq" forwarding); null when IPVS
+     * has no service for it (ordinary local delivery).
+     */
+    private Trace ipvs(NetNamespace ns, Link in, Packet pk, Target target, Visit v) {
+      IpvsState st = proxy.ipvs(ns.node());
+      if (st == null || v == null || !v.fresh) {
+        return null;
+      }
+      IpvsEvaluator ev = ipvs.computeIfAbsent(ns.node(),
+          k -> new IpvsEvaluator(st.ipvs(), random.nextInt(1 << 16)));
+      IpvsEvaluator.Result r = ev.evaluate(pk);
+      lookups += r.lookups();
+      if (r.service() == null) {
+        return null;
+      }
+      String hookName = in == null ? "LOCAL_OUT" : "LOCAL_IN";
+      if (service == null) {
+        service = serviceOf(pk);
+      }
+      if (r.chosen() == null) {
+        step(ns, null, Step.Kind.REJECT, "IPVS (" + hookName + "): "
+            + r.steps().get(r.steps().size() - 1).detail(), r.service().listLine(), pk);
+        return end(Verdict.REJECTED, where(ns) + " has an IPVS virtual service for " + pk.dst()
+            + ":" + pk.dport() + " without real servers, so IPVS answers ICMP port unreachable",
+            "check the Service's selector matches Running, Ready pods (kubectl get"
+                + " endpointslices); with externalTrafficPolicy: Local, send the traffic to a"
+                + " node that runs an endpoint");
+      }
+      Packet out = r.apply(pk);
+      r.candidates().forEach(c -> candidates.merge(c.endpoint(), c.probability(), Double::sum));
+      for (IpvsEvaluator.Step s : r.steps()) {
+        step(ns, null, s == r.steps().get(r.steps().size() - 1) ? Step.Kind.DNAT
+            : Step.Kind.IPVS, "IPVS (" + hookName + "): " + s.detail(), s.line(),
+            s == r.steps().get(r.steps().size() - 1) ? out : pk, ctLabel(v, out));
+      }
+      v.entry.dnatTo(out.dst(), out.dport());
+      visit = v;
+      return route(ns, null, out, target, false);
+    }
+
+    /** The Service port an IPVS virtual service stands for: its ClusterIP, external or LB IP. */
+    private String serviceOf(Packet pk) {
+      for (Service s : cluster.services()) {
+        for (ServicePort p : s.ports()) {
+          boolean vip = p.protocol() == pk.proto() && p.port() == pk.dport()
+              && (pk.dst().equals(s.clusterIp()) || s.externalIps().contains(pk.dst())
+                  || s.loadBalancerIngress().contains(pk.dst()));
+          boolean nodePort = p.nodePort() != null && p.nodePort() == pk.dport()
+              && p.protocol() == pk.proto() && cluster.nodeWithIp(pk.dst()).isPresent();
+          if (vip || nodePort) {
+            return s.key() + (p.name().isEmpty() ? "" : ":" + p.name());
+          }
+        }
+      }
+      return null;
+    }
+
     private Trace blocked(NetNamespace ns, Hook hook, NetfilterEvaluator.HookResult r,
         Packet pk) {
       NetfilterStep s = last(r.steps());
@@ -973,7 +1114,9 @@ public final class Tracer {
     List<Trace.Flow> flows() {
       List<Trace.Flow> out = new ArrayList<>();
       conntrack.forEach((ns, ct) -> ct.entries().forEach(e ->
-          out.add(new Trace.Flow(ns.node(), e.text()))));
+          out.add(new Trace.Flow(ns.node(), "conntrack", e.text()))));
+      ipvs.forEach((node, ev) -> ev.connections().forEach(c ->
+          out.add(new Trace.Flow(node, "ipvs", c.line()))));
       return out;
     }
 

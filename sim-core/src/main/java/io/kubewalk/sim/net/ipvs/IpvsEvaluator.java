@@ -44,11 +44,28 @@ public final class IpvsEvaluator {
   }
 
   private final IpvsTable table;
+  private final int rrStart;
   private final Map<VirtualServer.Key, Integer> rrCursor = new HashMap<>();
   private final Map<String, RealServer> templates = new HashMap<>();
+  private final List<ConnectionEntry> connections = new ArrayList<>();
 
   public IpvsEvaluator(IpvsTable table) {
+    this(table, 0);
+  }
+
+  /**
+   * @param rrStart where every service's rr/wrr cursor stands before the first connection (on a
+   *     real node it depends on the connections before: unknown, so a trace takes it from its
+   *     seed)
+   */
+  public IpvsEvaluator(IpvsTable table, int rrStart) {
     this.table = table;
+    this.rrStart = Math.max(0, rrStart);
+  }
+
+  /** The connection entries this evaluator created, as {@code ipvsadm -Lnc} lists them. */
+  public List<ConnectionEntry> connections() {
+    return List.copyOf(connections);
   }
 
   /** The kernel's ip_vs_sh/dh hash of an IPv4 address into 256 buckets. */
@@ -101,7 +118,7 @@ public final class IpvsEvaluator {
         how = "wrr picks " + chosen + " (weight " + chosen.weight() + ")";
       }
       default -> {
-        int i = rrCursor.merge(vs.key(), 1, Integer::sum) - 1;
+        int i = rrCursor.merge(vs.key(), rrStart + 1, Integer::sum) - 1;
         chosen = rs.get(i % rs.size());
         how = vs.scheduler() + " picks " + chosen + " (" + (i % rs.size() + 1) + " of "
             + rs.size() + ", each 1/" + rs.size() + ")";
@@ -114,7 +131,7 @@ public final class IpvsEvaluator {
     }
     // ip_vs_proto timeouts for the first packet: TCP SYN_RECV 60s, UDP 300s.
     boolean udp = p.proto() == io.kubewalk.sim.net.Protocol.UDP;
-    table.addConnection(new ConnectionEntry(p.proto(), udp ? 300 : 60, udp ? "UDP" : "SYN_RECV",
+    connections.add(new ConnectionEntry(p.proto(), udp ? 300 : 60, udp ? "UDP" : "SYN_RECV",
         p.src(), p.sport(),
         p.dst(), p.dport(), chosen.address(), chosen.port()));
     return new Result(vs, chosen, cands, false, steps, lookups);
@@ -122,7 +139,7 @@ public final class IpvsEvaluator {
 
   private RealServer weightedNext(VirtualServer.Key key, List<RealServer> rs) {
     int total = rs.stream().mapToInt(RealServer::weight).sum();
-    int i = rrCursor.merge(key, 1, Integer::sum) - 1;
+    int i = rrCursor.merge(key, rrStart + 1, Integer::sum) - 1;
     int slot = i % total;
     for (RealServer r : rs) {
       if (slot < r.weight()) {

@@ -16,7 +16,6 @@ import java.util.TreeMap;
 public final class IpvsTable {
 
   private final Map<VirtualServer.Key, VirtualServer> services = new TreeMap<>();
-  private final List<ConnectionEntry> connections = new ArrayList<>();
 
   /** Adds (or replaces) a virtual service, as {@code ipvsadm -A} / {@code -E} would. */
   public void put(VirtualServer vs) {
@@ -30,14 +29,6 @@ public final class IpvsTable {
   /** Virtual services in ipvsadm's sort order. */
   public List<VirtualServer> services() {
     return List.copyOf(services.values());
-  }
-
-  public void addConnection(ConnectionEntry e) {
-    connections.add(e);
-  }
-
-  public List<ConnectionEntry> connections() {
-    return List.copyOf(connections);
   }
 
   /** {@code ipvsadm -Ln}. */
@@ -73,14 +64,17 @@ public final class IpvsTable {
     return b.toString();
   }
 
-  /** {@code ipvsadm -Lnc}. */
-  public String listConnections() {
+  /** {@code ipvsadm -Lnc} for these connection entries. */
+  public static String listConnections(List<ConnectionEntry> connections) {
+    return listConnectionLines(connections.stream().map(ConnectionEntry::line).toList());
+  }
+
+  /** {@code ipvsadm -Lnc} for entries already rendered by {@link ConnectionEntry#line()}. */
+  public static String listConnectionLines(List<String> lines) {
     StringBuilder b = new StringBuilder("IPVS connection entries\n");
     b.append(String.format(Locale.ROOT, "pro expire %-11s %-18s %-18s %s\n",
         "state", "source", "virtual", "destination"));
-    for (ConnectionEntry c : connections) {
-      b.append(c.line()).append('\n');
-    }
+    lines.forEach(l -> b.append(l).append('\n'));
     return b.toString();
   }
 }

@@ -76,11 +76,13 @@ public final class NftEvaluator {
     int rules;
     int lookups;
     final RandomGenerator rng;
+    final boolean fresh;
     String hook;
 
-    Walk(Packet p, RandomGenerator rng) {
+    Walk(Packet p, RandomGenerator rng, boolean fresh) {
       this.packet = p;
       this.rng = rng;
+      this.fresh = fresh;
     }
   }
 
@@ -98,7 +100,7 @@ public final class NftEvaluator {
    * instead of pre-routing.
    */
   public Result evaluate(Packet packet, boolean locallyGenerated, RandomGenerator rng) {
-    Walk w = new Walk(packet, rng);
+    Walk w = new Walk(packet, rng, true);
     End end = runHook(w, locallyGenerated ? "output" : "prerouting");
     if (end == End.CONTINUE) {
       String next = locallyGenerated ? null : (isLocal(w.packet.dst()) ? "input" : "forward");
@@ -118,11 +120,28 @@ public final class NftEvaluator {
     return new Result(o, w.packet, w.masqueraded, w.candidates, w.steps, w.rules, w.lookups);
   }
 
+  /**
+   * One hook ({@code prerouting}, {@code input}, {@code forward}, {@code output}, {@code
+   * postrouting}) for one packet, as the tracer meets them. A packet of a known connection
+   * ({@code fresh} false) skips the nat chains and does not match {@code ct state new}. ACCEPT
+   * means the packet goes on.
+   */
+  public Result hook(String hook, Packet packet, boolean fresh, RandomGenerator rng) {
+    Walk w = new Walk(packet, rng, fresh);
+    Outcome o = switch (runHook(w, hook)) {
+      case DROP -> Outcome.DROP;
+      case REJECT -> Outcome.REJECT;
+      default -> Outcome.ACCEPT;
+    };
+    return new Result(o, w.packet, w.masqueraded, w.candidates, w.steps, w.rules, w.lookups);
+  }
+
   private End runHook(Walk w, String hook) {
     w.hook = hook;
     List<NftChain> bases = new ArrayList<>();
     for (NftChain c : table.chains()) {
-      if (c.base() != null && c.base().hook().equals(hook)) {
+      if (c.base() != null && c.base().hook().equals(hook)
+          && (w.fresh || !c.base().type().equals("nat"))) {
         bases.add(c);
       }
     }
@@ -169,7 +188,9 @@ public final class NftEvaluator {
           return End.CONTINUE;
         }
       } else if (x instanceof NftExpr.CtStateNew) {
-        // The evaluator follows the first packet of a connection: always new.
+        if (!w.fresh) {
+          return End.CONTINUE;
+        }
       } else if (x instanceof NftExpr.L4Proto l) {
         if (l.protocol() != p.proto()) {
           return End.CONTINUE;

@@ -136,6 +136,12 @@ public final class Link {
     return kind == Kind.VETH && peer != null ? name + "@if" + peer.ifindex : name;
   }
 
+  /** {@code ip link set dev NAME up|down}. */
+  public Link up(boolean on) {
+    this.up = on;
+    return this;
+  }
+
   public Link hairpin(boolean on) {
     this.hairpin = on;
     return this;

@@ -170,7 +170,9 @@ public final class ServicePorts {
     if (local.isEmpty()) {
       local = filter(svc.endpoints(), e -> e.serving() && e.terminating() && e.local());
     }
-    if (!local.isEmpty()) {
+    // kube-proxy's pre-scan: any ready (or serving and terminating) endpoint anywhere counts,
+    // local or not
+    if (svc.endpoints().stream().anyMatch(e -> e.ready() || e.serving() && e.terminating())) {
       hasAny = true;
     }
     if (!svc.usesClusterEndpoints()) {

@@ -70,8 +70,9 @@ class IpvsEvaluatorTest {
   @Test
   void connectionsAreListedLikeIpvsadmLnc() {
     IpvsTable t = table("rr", false, RealServer.of(Ip.parse("10.244.1.3"), 53));
-    new IpvsEvaluator(t).evaluate(from("10.244.1.9", 40000));
-    assertThat(t.listConnections()).isEqualTo("IPVS connection entries\n"
+    IpvsEvaluator ev = new IpvsEvaluator(t);
+    ev.evaluate(from("10.244.1.9", 40000));
+    assertThat(IpvsTable.listConnections(ev.connections())).isEqualTo("IPVS connection entries\n"
         + "pro expire state       source             virtual            destination\n"
         + "UDP 05:00  UDP         10.244.1.9:40000   10.96.0.10:53      10.244.1.3:53\n");
   }
