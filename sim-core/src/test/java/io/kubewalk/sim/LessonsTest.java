@@ -64,6 +64,9 @@ class LessonsTest {
       Map.entry("loadbalancer", new Headline("external/laptop", "198.51.100.10:80/tcp",
           Verdict.DELIVERED, List.of("node-network/external:laptop", "node01/node01"), null,
           List.of(Step.Kind.DNAT, Step.Kind.SNAT), Verdict.DELIVERED)),
+      Map.entry("proxy-modes", new Headline("external/laptop", "198.51.100.12:80/tcp",
+          Verdict.DELIVERED, List.of("node-network/external:laptop", "node01/node01"), null,
+          List.of(Step.Kind.DNAT, Step.Kind.SNAT), Verdict.DELIVERED)),
       Map.entry("session-affinity", new Headline("pod/default/client", "svc/default/sticky:80",
           Verdict.DELIVERED, N1, null, List.of(Step.Kind.DNAT), Verdict.DELIVERED)));
 
@@ -96,5 +99,29 @@ class LessonsTest {
     if (h.reply() != null) {
       assertThat(t.reply().verdict()).as(t.reply().reason()).isEqualTo(h.reply());
     }
+  }
+
+  /** The proxy-modes lesson: the same three Services traced in every kube-proxy mode. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(io.kubewalk.sim.api.ProxyConfig.Mode.class)
+  void proxyModesLessonWorksInEveryMode(io.kubewalk.sim.api.ProxyConfig.Mode mode) {
+    Simulation sim = Kubewalk.lesson("proxy-modes").withProxyMode(mode);
+    for (String to : List.of("10.96.0.120:80/tcp", "192.168.56.12:30120/tcp",
+        "198.51.100.12:80/tcp")) {
+      Trace t = sim.trace(Endpoints.parseFrom(to.startsWith("10.") ? "pod/default/client"
+          : "external/laptop", null), Endpoints.parseTo(to), 1, true);
+      assertThat(t.verdict()).as("%s %s: %s", mode, to, t.reason()).isEqualTo(Verdict.DELIVERED);
+      assertThat(t.candidates()).extracting(Trace.Candidate::probability)
+          .containsExactly(0.5, 0.5);
+      assertThat(t.reply().verdict()).isEqualTo(Verdict.DELIVERED);
+    }
+    String signature = switch (mode) {
+      case iptables -> sim.exec("node01", "iptables-save", "-t", "nat").out();
+      case ipvs -> sim.exec("node01", "ipvsadm", "-Ln").out();
+      case nftables -> sim.exec("node01", "nft", "list", "table", "ip", "kube-proxy").out();
+    };
+    assertThat(signature).contains(mode == io.kubewalk.sim.api.ProxyConfig.Mode.iptables
+        ? "KUBE-SVC-" : mode == io.kubewalk.sim.api.ProxyConfig.Mode.ipvs
+            ? "TCP  198.51.100.12:80 rr" : "numgen random mod 2");
   }
 }

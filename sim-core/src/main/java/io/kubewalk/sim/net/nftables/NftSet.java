@@ -74,8 +74,11 @@ public final class NftSet {
     return List.copyOf(elements);
   }
 
+  /** Adds an element; adding a key that is already there changes nothing, as in nft. */
   public void add(Element e) {
-    elements.add(e);
+    if (lookup(e.key()) == null) {
+      elements.add(e);
+    }
   }
 
   /** The element whose key equals the given parts, or null. */

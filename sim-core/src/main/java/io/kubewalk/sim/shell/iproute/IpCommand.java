@@ -129,6 +129,9 @@ public final class IpCommand {
     if (l.kind() == Link.Kind.IPIP) {
       return "<NOARP,UP,LOWER_UP>";
     }
+    if (l.kind() == Link.Kind.DUMMY) {
+      return l.up() ? "<BROADCAST,NOARP,UP,LOWER_UP>" : "<BROADCAST,NOARP>";
+    }
     return l.up() ? "<BROADCAST,MULTICAST,UP,LOWER_UP>" : "<BROADCAST,MULTICAST>";
   }
 
@@ -150,7 +153,8 @@ public final class IpCommand {
   }
 
   private static boolean hasQlen(Link l) {
-    return l.kind() != Link.Kind.VXLAN && l.kind() != Link.Kind.IPIP;
+    return l.kind() != Link.Kind.VXLAN && l.kind() != Link.Kind.IPIP
+        && l.kind() != Link.Kind.DUMMY; // a dummy's tx_queue_len is 0
   }
 
   private String header(Link l, boolean linkMode) {

@@ -87,6 +87,31 @@ class RealNftTest {
     assertThat(sortElements(list.out())).isEqualTo(sortElements(t.list()));
   }
 
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> lessonNodes() {
+    return io.kubewalk.sim.Kubewalk.lessons().stream().flatMap(l -> io.kubewalk.sim.Kubewalk
+        .lesson(l.name()).cluster().nodes().stream()
+        .map(n -> org.junit.jupiter.params.provider.Arguments.of(l.name(), n.name())));
+  }
+
+  /**
+   * Every node of every lesson in nftables mode: the table {@code kubewalk exec --proxy-mode
+   * nftables NODE -- nft list table ip kube-proxy} shows is loaded by the real nft, which lists
+   * it back the same.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+  @org.junit.jupiter.params.provider.MethodSource("lessonNodes")
+  void realNftLoadsEveryLessonNodesTable(String lesson, String node) throws Exception {
+    io.kubewalk.sim.Simulation sim = io.kubewalk.sim.Kubewalk.lesson(lesson)
+        .withProxyMode(io.kubewalk.sim.api.ProxyConfig.Mode.nftables);
+    NftTable t = sim.kubeProxy().nft(node);
+    Run load = run(t.transaction(), "ip", "netns", "exec", netns, "nft", "-f", "-");
+    assertThat(load.code()).as(load.out()).isZero();
+    Run list = run(null, "ip", "netns", "exec", netns, "nft", "list", "table", "ip",
+        "kube-proxy");
+    assertThat(sortElements(list.out())).isEqualTo(sortElements(
+        sim.exec(node, "nft", "list", "table", "ip", "kube-proxy").out()));
+  }
+
   /** Puts the elements of every {@code elements = { ... }} block on one line, sorted. */
   static String sortElements(String listing) {
     StringBuilder out = new StringBuilder();
