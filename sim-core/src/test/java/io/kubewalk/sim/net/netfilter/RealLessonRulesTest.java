@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubewalk.sim.Kubewalk;
 import io.kubewalk.sim.Simulation;
+import io.kubewalk.sim.api.ProxyConfig;
+import io.kubewalk.sim.net.ipvs.IpSet;
 import io.kubewalk.sim.net.netfilter.RealIptablesRestoreTest.Run;
 import java.util.List;
 import java.util.stream.Stream;
@@ -13,7 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every node of every built-in lesson: what {@code kubewalk exec NODE -- iptables-save} prints
+ * Every node of every built-in lesson, with kube-proxy in iptables and in IPVS mode (its ipsets
+ * created first): what {@code kubewalk exec NODE -- iptables-save} prints
  * is loaded by the real {@code iptables-restore} into a throwaway network namespace, and the real
  * {@code iptables-save} reads back the same rules (kubelet's, the CNI plugin's, kube-proxy's).
  */
@@ -23,18 +26,20 @@ class RealLessonRulesTest {
 
   static Stream<Arguments> nodes() {
     return Kubewalk.lessons().stream().flatMap(l -> Kubewalk.lesson(l.name()).cluster().nodes()
-        .stream().map(n -> Arguments.of(l.name(), n.name())));
+        .stream().flatMap(n -> Stream.of(ProxyConfig.Mode.iptables, ProxyConfig.Mode.ipvs)
+            .map(m -> Arguments.of(l.name(), n.name(), m))));
   }
 
-  @ParameterizedTest(name = "{0} {1}")
+  @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("nodes")
-  void realIptablesRestoreLoadsTheNodesRules(String lesson, String node) throws Exception {
+  void realIptablesRestoreLoadsTheNodesRules(String lesson, String node, ProxyConfig.Mode mode)
+      throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "not root: cannot create netns");
     assumeTrue(RealIptablesRestoreTest.exists("ip")
         && RealIptablesRestoreTest.exists("iptables-restore")
         && RealIptablesRestoreTest.exists("nfacct") && RealIptablesRestoreTest.exists("ipset"),
         "ip, iptables-restore, nfacct or ipset missing");
-    Simulation sim = Kubewalk.lesson(lesson);
+    Simulation sim = Kubewalk.lesson(lesson).withProxyMode(mode);
     String text = sim.exec(node, "iptables-save").out();
     RealIptablesRestoreTest.run(null, "ip", "netns", "del", NS);
     Run add = RealIptablesRestoreTest.run(null, "ip", "netns", "add", NS);
@@ -48,6 +53,17 @@ class RealLessonRulesTest {
         Run r = RealIptablesRestoreTest.run(null, Stream.concat(Stream.of("ip", "netns", "exec",
             NS), setup.stream()).toArray(String[]::new));
         assumeTrue(r.code() == 0, String.join(" ", setup) + ": " + r.out());
+      }
+      if (sim.kubeProxy().ipvs(node) != null) {
+        for (IpSet set : sim.kubeProxy().ipvs(node).ipsets()) {
+          List<String> create = new java.util.ArrayList<>(List.of("ip", "netns", "exec", NS,
+              "ipset", "create", set.name(), set.type().text()));
+          if (set.type() == IpSet.Type.BITMAP_PORT) {
+            create.addAll(List.of("range", "0-65535"));
+          }
+          Run r = RealIptablesRestoreTest.run(null, create.toArray(String[]::new));
+          assertThat(r.code()).as(r.out()).isZero();
+        }
       }
       Run restore = RealIptablesRestoreTest.run(text, "ip", "netns", "exec", NS,
           "iptables-restore");
