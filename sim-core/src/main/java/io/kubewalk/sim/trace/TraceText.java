@@ -75,8 +75,8 @@ public final class TraceText {
       sb.append('\n');
     }
     if (t.cost() != null && t.cost().rulesEvaluated() > 0) {
-      sb.append("cost: ").append(t.cost().rulesEvaluated()).append(" iptables rules evaluated, ")
-          .append(t.cost().lookups()).append(" conntrack lookups\n");
+      sb.append("cost: ").append(t.cost().rulesEvaluated()).append(" rules evaluated, ")
+          .append(t.cost().lookups()).append(" lookups (conntrack, IPVS, nft sets and maps)\n");
     }
   }
 }
