@@ -5,6 +5,7 @@ import io.kubewalk.sim.control.ControlPlane;
 import io.kubewalk.sim.scenario.LessonInfo;
 import io.kubewalk.sim.scenario.Lessons;
 import io.kubewalk.sim.scenario.ScenarioException;
+import io.kubewalk.sim.scenario.Scenario;
 import io.kubewalk.sim.scenario.ScenarioLoader;
 import io.kubewalk.sim.scenario.ScenarioSource;
 import java.nio.file.Files;
@@ -64,7 +65,8 @@ public final class Kubewalk {
   }
 
   public static Simulation load(List<ScenarioSource> sources) {
-    return new Simulation(loadCluster(sources));
+    Scenario scenario = ScenarioLoader.load(sources);
+    return new Simulation(ControlPlane.reconcile(scenario), scenario.expectations());
   }
 
   /**

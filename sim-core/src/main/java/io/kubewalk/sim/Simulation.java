@@ -6,6 +6,7 @@ import io.kubewalk.sim.control.ApiTimeline;
 import io.kubewalk.sim.control.Cluster;
 import io.kubewalk.sim.graph.TopologyGraph;
 import io.kubewalk.sim.proxy.KubeProxy;
+import io.kubewalk.sim.scenario.Expectation;
 import io.kubewalk.sim.shell.Shell;
 import io.kubewalk.sim.shell.kubectl.Kubectl;
 import io.kubewalk.sim.trace.Endpoints;
@@ -20,13 +21,16 @@ public final class Simulation {
   private final Dataplane dataplane;
   private final KubeProxy proxy;
   private final Tracer tracer;
+  private final List<Expectation> expectations;
 
-  Simulation(Cluster cluster) {
-    this(cluster, Dataplane.build(cluster), cluster.config().proxy().mode());
+  Simulation(Cluster cluster, List<Expectation> expectations) {
+    this(cluster, Dataplane.build(cluster), cluster.config().proxy().mode(), expectations);
   }
 
-  private Simulation(Cluster cluster, Dataplane dataplane, ProxyConfig.Mode mode) {
+  private Simulation(Cluster cluster, Dataplane dataplane, ProxyConfig.Mode mode,
+      List<Expectation> expectations) {
     this.cluster = cluster;
+    this.expectations = List.copyOf(expectations);
     this.dataplane = dataplane;
     this.proxy = KubeProxy.program(dataplane, mode);
     this.tracer = new Tracer(dataplane, proxy);
@@ -34,7 +38,13 @@ public final class Simulation {
 
   /** The same cluster with kube-proxy in another mode ({@code --proxy-mode}). */
   public Simulation withProxyMode(ProxyConfig.Mode mode) {
-    return mode == proxy.mode() ? this : new Simulation(cluster, Dataplane.build(cluster), mode);
+    return mode == proxy.mode() ? this : new Simulation(cluster, Dataplane.build(cluster), mode,
+        expectations);
+  }
+
+  /** The flows the scenario's Expectations documents promise (see {@code kubewalk test}). */
+  public List<Expectation> expectations() {
+    return expectations;
   }
 
   /** What kube-proxy (and the kubelet and CNI plugin) programmed on every node. */

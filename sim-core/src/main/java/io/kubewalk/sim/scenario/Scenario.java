@@ -30,7 +30,8 @@ public record Scenario(
     List<EndpointSlice> endpointSlices,
     List<ExternalClient> clients,
     List<FirewallRule> firewall,
-    Map<String, Location> locations) {
+    Map<String, Location> locations,
+    List<Expectation> expectations) {
 
   public Scenario {
     nodes = List.copyOf(nodes);
@@ -42,6 +43,7 @@ public record Scenario(
     clients = List.copyOf(clients);
     firewall = List.copyOf(firewall);
     locations = Map.copyOf(locations);
+    expectations = List.copyOf(expectations);
   }
 
   /**

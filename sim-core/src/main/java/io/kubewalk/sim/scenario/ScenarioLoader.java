@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -55,7 +56,7 @@ public final class ScenarioLoader {
       "kubeadm.k8s.io/v1beta4", List.of("ClusterConfiguration", "InitConfiguration",
           "JoinConfiguration"),
       "kubeproxy.config.k8s.io/v1alpha1", List.of("KubeProxyConfiguration"),
-      "kubewalk.io/v1alpha1", List.of("Topology"));
+      "kubewalk.io/v1alpha1", List.of("Topology", "Expectations"));
   private static final List<String> PROXY_MODES = List.of("iptables", "ipvs", "nftables");
   private static final List<String> SCHEDULERS = List.of("rr", "wrr", "lc", "wlc", "lblc",
       "lblcr", "dh", "sh", "sed", "nq", "mh");
@@ -66,6 +67,7 @@ public final class ScenarioLoader {
   private final Map<String, Setting> settings = new LinkedHashMap<>();
   private Y topology;
   private Y kindCluster;
+  private final List<Expectation> expectations = new ArrayList<>();
   private String firstFile;
 
   private record Setting(Object value, Location at) {}
@@ -245,6 +247,7 @@ public final class ScenarioLoader {
       case "ClusterConfiguration" -> clusterConfiguration(doc);
       case "KubeProxyConfiguration" -> kubeProxyConfiguration(doc);
       case "InitConfiguration", "JoinConfiguration" -> { }
+      case "Expectations" -> expectations(doc);
       case "Topology" -> {
         if (topology != null) {
           problems.add(new Problem(doc.loc(), "a second Topology document (the first is at "
@@ -894,7 +897,8 @@ public final class ScenarioLoader {
         }
       }
       return new Scenario(scenarioName, title == null ? scenarioName : title, narrative, cfg,
-          nodes, namespaces, pods, workloads, services, slices, clients, firewall, locations);
+          nodes, namespaces, pods, workloads, services, slices, clients, firewall, locations,
+          expectations);
     }
   }
 
@@ -1355,6 +1359,99 @@ public final class ScenarioLoader {
       ruleNodes.add(n.text());
     }
     return new FirewallRule(name, priority, action, sources, proto, from, to, ruleNodes);
+  }
+
+  // ---- expectations ------------------------------------------------------------------------
+
+  private static final List<String> VERDICTS = List.of("DELIVERED", "REJECTED", "DROPPED",
+      "NO_ROUTE", "TTL_EXCEEDED", "TIMEOUT");
+  private static final Set<String> FLOW_KEYS = Set.of("name", "from", "enter", "to",
+      "proxyMode", "expect");
+  private static final Set<String> EXPECT_KEYS = Set.of("verdict", "servedBy", "sourceSeen",
+      "masqueraded", "rule", "visits", "reply");
+
+  /** A kubewalk Expectations document: {@code flows: [{name, from, to, expect: {...}}]}. */
+  private void expectations(Y doc) {
+    List<Y> flows = seq(doc, "flows");
+    if (flows.isEmpty()) {
+      problems.add(new Problem(doc.loc(), "an Expectations document needs flows (expected"
+          + " flows: [{name, from, to, expect: {verdict: DELIVERED}}])"));
+    }
+    for (Y f : flows) {
+      if (!f.isMap()) {
+        problems.add(new Problem(f.loc(), "a flow must be a mapping (expected name, from, to,"
+            + " expect)"));
+        continue;
+      }
+      unknownKeys(f, FLOW_KEYS);
+      String name = required(f, "name");
+      String from = required(f, "from");
+      String to = required(f, "to");
+      Y e = f.get("expect");
+      if (e == null || !e.isMap()) {
+        problems.add(new Problem(e == null ? f.loc() : e.loc(), "flow " + name + " needs expect"
+            + " (expected a mapping like {verdict: DELIVERED})"));
+        continue;
+      }
+      unknownKeys(e, EXPECT_KEYS);
+      String mode = str(f, "proxyMode");
+      if (mode != null && !PROXY_MODES.contains(mode)) {
+        problems.add(new Problem(f.get("proxyMode").loc(), "proxyMode '" + mode + "' is not"
+            + " known (expected one of: " + String.join(", ", PROXY_MODES) + ")"));
+      }
+      String seen = str(e, "sourceSeen");
+      if (seen != null && !seen.equals("client") && !seen.equals("node")) {
+        ip(e.get("sourceSeen"), "sourceSeen (client, node or an IP address)");
+      }
+      String verdict = verdict(e, "verdict");
+      String reply = verdict(e, "reply");
+      Y masq = e.get("masqueraded");
+      Y served = e.get("servedBy");
+      Y visits = e.get("visits");
+      expectations.add(new Expectation(name, f.loc(), from, str(f, "enter"), to, mode, verdict,
+          served == null ? null : strings(e, "servedBy"), seen,
+          masq == null ? null : bool(masq), str(e, "rule"),
+          visits == null ? null : strings(e, "visits"), reply));
+    }
+  }
+
+  private static final Map<String, String> FLOW_EXAMPLES = Map.of("name",
+      "name: client reaches web", "from", "from: pod/default/client", "to",
+      "to: svc/default/web:80");
+
+  private String required(Y parent, String key) {
+    String v = str(parent, key);
+    if (v == null || v.isBlank()) {
+      problems.add(new Problem(parent.loc(), "a flow needs '" + key + "' (expected e.g. "
+          + FLOW_EXAMPLES.get(key) + ")"));
+    }
+    return v;
+  }
+
+  private String verdict(Y parent, String key) {
+    String v = str(parent, key);
+    if (v != null && !VERDICTS.contains(v)) {
+      problems.add(new Problem(parent.get(key).loc(), key + " '" + v + "' is not a verdict"
+          + " (expected one of: " + String.join(", ", VERDICTS) + ")"));
+    }
+    return v;
+  }
+
+  private List<String> strings(Y parent, String key) {
+    List<String> out = new ArrayList<>();
+    for (Y y : seq(parent, key)) {
+      out.add(y.isScalar() ? y.text() : "");
+    }
+    return out;
+  }
+
+  private void unknownKeys(Y map, Set<String> known) {
+    for (String k : map.entries().keySet()) {
+      if (!known.contains(k)) {
+        problems.add(new Problem(map.keyLoc(k), "unknown field '" + k + "' (expected one of: "
+            + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
+      }
+    }
   }
 
   // ---- typed values ------------------------------------------------------------------------
