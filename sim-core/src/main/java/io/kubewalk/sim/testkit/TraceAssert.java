@@ -1,5 +1,7 @@
 package io.kubewalk.sim.testkit;
 
+import java.util.List;
+
 import io.kubewalk.sim.net.Packet;
 import io.kubewalk.sim.trace.Step;
 import io.kubewalk.sim.trace.Trace;
@@ -115,6 +117,42 @@ public final class TraceAssert {
   public TraceAssert isMasqueraded() {
     if (!trace.masqueraded()) {
       fail("expected the source to be masqueraded but it was not");
+    }
+    return this;
+  }
+
+  public TraceAssert isNotMasqueraded() {
+    if (trace.masqueraded()) {
+      fail("expected the source to be kept but it was masqueraded");
+    }
+    return this;
+  }
+
+  /** The load-balancing choices on the path were exactly these endpoints ({@code IP:PORT}). */
+  public TraceAssert hasCandidates(String... endpoints) {
+    java.util.Set<String> actual = new java.util.TreeSet<>();
+    trace.candidates().forEach(c -> actual.add(c.endpoint()));
+    if (!actual.equals(new java.util.TreeSet<>(List.of(endpoints)))) {
+      fail("expected candidates " + new java.util.TreeSet<>(List.of(endpoints)) + " but they"
+          + " were " + trace.candidates());
+    }
+    return this;
+  }
+
+  /** Some step (a DNAT: iptables, IPVS, nftables or conntrack) set this destination. */
+  public TraceAssert rewritesDestinationTo(String ipPort) {
+    if (trace.steps().stream().noneMatch(s -> s.kind() == Step.Kind.DNAT
+        && (s.packet().dst() + ":" + s.packet().dport()).equals(ipPort))) {
+      fail("expected a DNAT to " + ipPort + " but there was none");
+    }
+    return this;
+  }
+
+  /** Some step (an SNAT or MASQUERADE) set this source address. */
+  public TraceAssert rewritesSourceTo(String ip) {
+    if (trace.steps().stream().noneMatch(s -> s.kind() == Step.Kind.SNAT
+        && s.packet().src().toString().equals(ip))) {
+      fail("expected a source NAT to " + ip + " but there was none");
     }
     return this;
   }
