@@ -6,7 +6,6 @@ import io.kubewalk.sim.net.Ip;
 import io.kubewalk.sim.net.ns.NetNamespace;
 import io.kubewalk.sim.scenario.Expectation;
 import io.kubewalk.sim.trace.Endpoints;
-import io.kubewalk.sim.trace.Step;
 import io.kubewalk.sim.trace.Trace;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -124,8 +123,7 @@ public final class Expectations {
 
   private static String sourceProblem(Simulation sim, String expected, Trace t) {
     Ip seen = Ip.parse(t.sourceSeen().substring(0, t.sourceSeen().lastIndexOf(':')));
-    Ip sent = t.steps().stream().filter(s -> s.kind() == Step.Kind.SEND).findFirst()
-        .map(s -> s.packet().src()).orElse(null);
+    Ip sent = t.sent() == null ? null : t.sent().src();
     switch (expected) {
       case "client" -> {
         return seen.equals(sent) ? null : "the server sees " + seen + ", not the client's "

@@ -70,6 +70,25 @@ public record Trace(
   /** What the kernel did to classify this packet: rules evaluated and hash/map lookups. */
   public record Cost(int rulesEvaluated, int lookups) {}
 
+  /**
+   * The connection's first packet as the client sent it: the first SEND step after the DNS
+   * lookup, if the trace began with one; null when nothing was sent.
+   */
+  public io.kubewalk.sim.net.Packet sent() {
+    int from = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).kind() == Step.Kind.DNS) {
+        from = i + 1;
+      }
+    }
+    for (int i = from; i < steps.size(); i++) {
+      if (steps.get(i).kind() == Step.Kind.SEND) {
+        return steps.get(i).packet();
+      }
+    }
+    return null;
+  }
+
   /** The namespaces the packet passed through, in order, each once per visit. */
   public List<String> hops() {
     List<String> out = new java.util.ArrayList<>();

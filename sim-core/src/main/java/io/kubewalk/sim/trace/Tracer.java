@@ -3,6 +3,7 @@ package io.kubewalk.sim.trace;
 import io.kubewalk.sim.api.ContainerPort;
 import io.kubewalk.sim.api.Event;
 import io.kubewalk.sim.api.ExternalClient;
+import io.kubewalk.sim.api.FirewallRule;
 import io.kubewalk.sim.api.Node;
 import io.kubewalk.sim.api.Pod;
 import io.kubewalk.sim.api.EndpointSlice;
@@ -157,6 +158,10 @@ public final class Tracer {
     Trace run(Endpoints.From from, Endpoints.To to) {
       Target target = resolveTarget(to, from);
       if (target.dns != null) {
+        Trace failed = lookup(from, target);
+        if (failed != null) {
+          return failed;
+        }
         String[] at = location(from);
         step(at[0], at[1], null, Step.Kind.DNS, target.dns, null,
             Packet.of(Ip.ANY, 0, target.ip == null ? Ip.ANY : target.ip, target.port,
@@ -175,6 +180,48 @@ public final class Tracer {
         return fromExternal(e, target, sport);
       }
       return fromIp((Endpoints.From.IpRef) from, target, sport);
+    }
+
+    /**
+     * The DNS query before the connection: a UDP packet from the pod to kube-dns's ClusterIP on
+     * port 53, traced like any other (kube-proxy picks a CoreDNS pod), and CoreDNS's answer back;
+     * its steps come first in this trace. Returns the end of the trace when the lookup fails.
+     */
+    private Trace lookup(Endpoints.From from, Target target) {
+      Optional<Service> kubeDns = cluster.service("kube-system", "kube-dns");
+      boolean podWithClusterDns = from instanceof Endpoints.From.PodRef p
+          && cluster.pod(p.namespace(), p.name()).map(x -> !x.hostNetwork()).orElse(false);
+      if (!podWithClusterDns) {
+        throw new TraceException("only pods resolve cluster DNS names (their /etc/resolv.conf"
+            + " points to kube-dns); a node's or an outside host's resolver does not know *.svc."
+            + cluster.config().dnsDomain() + ": trace to the Service's ClusterIP instead"
+            + " (kubectl get svc)");
+      }
+      if (kubeDns.isEmpty() || kubeDns.get().clusterIp() == null) {
+        return end(Verdict.DROPPED, "there is no kube-dns Service, so the pod's DNS query has"
+            + " nowhere to go", "deploy CoreDNS (kubeadm does it)");
+      }
+      Walk q = new Walk(random.nextLong(), conntrack, recent, ipvs, null);
+      Trace query = q.run(from, new Endpoints.To.Address(kubeDns.get().clusterIp(), 53,
+          Protocol.UDP));
+      Trace answer = null;
+      if (query.verdict() == Verdict.DELIVERED && q.servedBy != null) {
+        Walk a = new Walk(random.nextLong(), conntrack, recent, ipvs, q.socket);
+        answer = a.answer(q.servedBy, q.arrived);
+      }
+      for (Trace part : answer == null ? List.of(query) : List.of(query, answer)) {
+        for (Step st : part.steps()) {
+          steps.add(new Step(steps.size(), st.node(), st.netns(), st.device(), st.kind(),
+              (part == query ? "DNS query: " : "DNS answer: ") + st.detail(), st.rule(),
+              st.packet(), st.ct()));
+        }
+      }
+      if (answer == null || answer.verdict() != Verdict.DELIVERED) {
+        Trace failed = answer == null ? query : answer;
+        return end(failed.verdict(), "the DNS lookup failed: " + failed.reason(),
+            failed.hint());
+      }
+      return null;
     }
 
     private String[] location(Endpoints.From from) {
@@ -234,7 +281,8 @@ public final class Tracer {
       Link eth0 = ns.link("eth0").orElseThrow();
       step(ns, eth0, Step.Kind.SEND, "a packet from " + i.ip() + " arrives on "
           + i.enterNode() + "'s eth0", null, pk);
-      return receive(ns, eth0, pk, target);
+      Trace denied = firewall(ns, eth0, pk);
+      return denied != null ? denied : receive(ns, eth0, pk, target);
     }
 
     private void requireNode(String name) {
@@ -536,6 +584,10 @@ public final class Tracer {
         NetNamespace ns = in.get().namespace();
         step(UNDERLAY, UNDERLAY, null, Step.Kind.WIRE, "the node network delivers the frame to "
             + ns.node() + " (" + (byHop.isPresent() ? nextHop : dst) + ")", null, pk);
+        Trace denied = firewall(ns, in.get(), pk);
+        if (denied != null) {
+          return denied;
+        }
         if (pk.outer() != null) {
           return decap(ns, in.get(), pk, target);
         }
@@ -558,7 +610,8 @@ public final class Tracer {
             + front.get().key() + " (" + dst + ") passes the packet, destination unchanged,"
             + " to node " : "the network routes external IP " + dst + " of Service "
             + front.get().key() + " to node ") + entry.get().node(), null, pk);
-        return receive(entry.get(), eth0, pk, target);
+        Trace denied = firewall(entry.get(), eth0, pk);
+        return denied != null ? denied : receive(entry.get(), eth0, pk, target);
       }
       step(UNDERLAY, UNDERLAY, null, Step.Kind.DROP, "the node network has no route to " + dst,
           null, pk);
@@ -566,6 +619,52 @@ public final class Tracer {
           + dst + ": pod and Service addresses exist only inside the cluster's nodes",
           "the sending node needs a route for " + dst + " that leads to the right node (an"
               + " overlay like VXLAN, or host-gw routes on a shared L2 network)");
+    }
+
+    /**
+     * The cloud (VPC) firewall in front of a node, when the scenario enables it: the rules that
+     * apply to the node in priority order, first match decides, nothing matching is denied (the
+     * implied deny-ingress rule). Stateful: a reply of an allowed connection passes. It sees the
+     * outer header of an encapsulated packet (VXLAN's UDP 8472 between nodes must be allowed).
+     */
+    private Trace firewall(NetNamespace ns, Link in, Packet pk) {
+      if (!cluster.config().firewallEnabled() || expect != null) {
+        return null;
+      }
+      Ip src = pk.outer() != null ? pk.outer().src() : pk.src();
+      Protocol proto = pk.outer() == null ? pk.proto() : pk.outer().dport() == 0 ? null
+          : Protocol.UDP;
+      int port = pk.outer() != null ? pk.outer().dport() : pk.dport();
+      String what = (proto == null ? "ipip" : proto.lower() + ":" + port) + " from " + src;
+      Optional<FirewallRule> rule = cluster.firewall().stream()
+          .filter(r -> r.nodes().isEmpty() || r.nodes().contains(ns.node()))
+          .sorted(java.util.Comparator.comparingInt(FirewallRule::priority))
+          .filter(r -> r.sources().stream().anyMatch(c -> c.contains(src))
+              && (r.protocol() == null || r.protocol() == proto)
+              && (proto == null ? r.protocol() == null && r.portFrom() == 0 : r.matchesPort(port)))
+          .findFirst();
+      if (rule.isPresent() && rule.get().action() == FirewallRule.Action.allow) {
+        step(ns, in, Step.Kind.FIREWALL, "firewall rule " + rule.get().name() + " (priority "
+            + rule.get().priority() + ") allows " + what + " into " + ns.node(), firewallText(
+                rule.get()), pk);
+        return null;
+      }
+      String by = rule.map(r -> "firewall rule " + r.name() + " (priority " + r.priority()
+          + ") denies").orElse("no firewall rule allows");
+      step(ns, in, Step.Kind.DROP, by + " " + what + " into " + ns.node(),
+          rule.map(this::firewallText).orElse(null), pk);
+      return end(Verdict.DROPPED, "the cloud firewall drops " + what + " before it reaches "
+          + ns.node() + ": " + by + " it" + (rule.isEmpty() ? " (implied deny ingress)" : ""),
+          "add a firewall rule allowing " + what.replace(" from ", " from source ") + " to "
+              + ns.node());
+    }
+
+    private String firewallText(FirewallRule r) {
+      return r.name() + ": " + r.action() + " " + (r.protocol() == null ? "all"
+          : r.protocol().lower() + (r.portFrom() == 0 ? "" : ":" + r.portFrom()
+              + (r.portTo() != r.portFrom() ? "-" + r.portTo() : ""))) + " from "
+          + r.sources().stream().map(Object::toString).reduce((a, b) -> a + "," + b).orElse("")
+          + (r.nodes().isEmpty() ? "" : " to " + String.join(",", r.nodes()));
     }
 
     /** A Service whose load-balancer ingress or external IP is {@code ip}. */
@@ -668,9 +767,16 @@ public final class Tracer {
             + ": no process listens on " + pk.dst() + ":" + pk.dport() + "/"
             + pk.proto().lower(), "see netstat -npl on " + node.name());
       }
+      Optional<Pod> clientPod = socket == null || socket.ns() == null ? Optional.empty()
+          : podOfNamespace(socket.ns());
+      String credentials = l.get().program().equals("kube-apiserver") && clientPod.isPresent()
+          ? "; over HTTPS the pod presents its service-account token"
+              + " (/var/run/secrets/kubernetes.io/serviceaccount/token), verifies the apiserver"
+              + " with ca.crt from the same directory, and its namespace file says "
+              + clientPod.get().namespace() : "";
       step(ns, null, Step.Kind.DELIVER, "delivered to " + l.get().program() + " on "
-          + node.name() + " (listening on " + l.get().address() + ":" + l.get().port() + ")",
-          null, pk);
+          + node.name() + " (listening on " + l.get().address() + ":" + l.get().port() + ")"
+          + credentials, null, pk);
       servedBy = ns;
       arrived = pk;
       return delivered(new Trace.Endpoint("node", node.name(), pk.dst().toString(),
@@ -1240,7 +1346,9 @@ public final class Tracer {
         "CoreDNS answers NXDOMAIN for " + fqdn + ": there is no Service " + f[1] + "/" + f[0]));
     Ip kubeDns = cluster.service("kube-system", "kube-dns").map(Service::clusterIp).orElse(null);
     String asked = "CoreDNS" + (kubeDns == null ? "" : " (Service kube-system/kube-dns, "
-        + kubeDns + ":53/udp)") + " answers " + fqdn + ". ";
+        + kubeDns + ":53/udp)") + " answers " + fqdn + ". " + (fqdn.equals(name + ".") || fqdn
+            .equals(name) ? "" : "(" + name + " completed by the pod's search path " + clientNs
+            + ".svc." + domain + " svc." + domain + " " + domain + ", ndots:5) ");
     if (svc.type() == Service.Type.ExternalName) {
       throw new TraceException(noVirtualIp(svc));
     }

@@ -10,7 +10,6 @@ import io.kubewalk.sim.api.ProxyConfig;
 import io.kubewalk.sim.net.Ip;
 import io.kubewalk.sim.net.ns.NetNamespace;
 import io.kubewalk.sim.trace.Endpoints;
-import io.kubewalk.sim.trace.Step;
 import io.kubewalk.sim.trace.Trace;
 import io.kubewalk.sim.trace.Verdict;
 import java.io.IOException;
@@ -146,8 +145,8 @@ class PacketFlowTableTest {
   private record Packet(Ip src, Ip dst, int dport) {}
 
   private static Packet firstSent(Trace t) {
-    Step s = t.steps().stream().filter(x -> x.kind() == Step.Kind.SEND).findFirst().orElseThrow();
-    return new Packet(s.packet().src(), s.packet().dst(), s.packet().dport());
+    io.kubewalk.sim.net.Packet s = t.sent();
+    return new Packet(s.src(), s.dst(), s.dport());
   }
 
   private static Set<String> expected(String expect) {
