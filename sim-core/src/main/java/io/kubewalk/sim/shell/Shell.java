@@ -18,6 +18,7 @@ import java.time.LocalDateTime;
 import io.kubewalk.sim.shell.iproute.IpCommand;
 import io.kubewalk.sim.shell.sockets.Netstat;
 import io.kubewalk.sim.shell.sockets.NodeProcesses;
+import io.kubewalk.sim.shell.sockets.Ss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,8 @@ public final class Shell {
   }
 
   public static final String NODE_COMMANDS = "ip addr|ip -br addr|ip addr show type bridge|"
-      + "ip link|ip route|ip route get IP|ip neigh|bridge fdb|netstat -npl|ls /etc/cni/net.d|"
+      + "ip link|ip route|ip route get IP|ip neigh|bridge fdb|netstat -npl|ss -ltnp|ss -lunp|"
+      + "ls /etc/cni/net.d|"
       + "cat /etc/cni/net.d/FILE|ls /opt/cni/bin|sysctl NAME|iptables-save [-t TABLE]|"
       + "iptables [-t TABLE] -L [CHAIN] -n [-v] [--line-numbers]|conntrack -L|"
       + "ipvsadm -Ln [--stats]|ipvsadm -Lnc|ipset list [NAME]|nft list ruleset|"
@@ -112,6 +114,16 @@ public final class Shell {
         boolean u = !flags.contains("t") || flags.contains("u");
         return ok(Netstat.render(NodeProcesses.listeners(dataplane.cluster(), node), t, u,
             !flags.contains("t") && !flags.contains("u")));
+      }
+      case "ss" -> {
+        String flags = argv.size() == 2 ? argv.get(1) : "";
+        if (node == null || !flags.startsWith("-") || !flags.contains("l")
+            || !flags.contains("n") || flags.contains("t") == flags.contains("u")
+            || !flags.substring(1).chars().allMatch(c -> "ltunp".indexOf(c) >= 0)) {
+          return unsupported(argv);
+        }
+        return ok(Ss.render(NodeProcesses.listeners(dataplane.cluster(), node),
+            flags.contains("t"), flags.contains("p")));
       }
       case "sysctl" -> {
         if (argv.size() != 2) {
