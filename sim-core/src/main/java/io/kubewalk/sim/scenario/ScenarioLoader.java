@@ -1336,7 +1336,7 @@ public final class ScenarioLoader {
     if (sources.isEmpty()) {
       sources.add(Cidr.DEFAULT);
     }
-    Protocol proto = protocol(r.get("protocol"));
+    Protocol proto = firewallProtocol(r.get("protocol"));
     int from = 0;
     int to = 0;
     Y ports = r.get("ports");
@@ -1527,6 +1527,20 @@ public final class ScenarioLoader {
           + " port number)"));
     }
     return v;
+  }
+
+  /** A firewall rule's protocol as cloud firewalls write it: tcp, udp, sctp; all or absent: any. */
+  private Protocol firewallProtocol(Y y) {
+    if (y == null || y.text().equalsIgnoreCase("all")) {
+      return null;
+    }
+    try {
+      return Protocol.parse(y.text().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem(y.loc(), "protocol '" + y.text() + "' is not supported"
+          + " (expected tcp, udp, sctp or all)"));
+      return null;
+    }
   }
 
   private Protocol protocol(Y y) {

@@ -774,6 +774,16 @@ public final class Tracer {
               + " (/var/run/secrets/kubernetes.io/serviceaccount/token), verifies the apiserver"
               + " with ca.crt from the same directory, and its namespace file says "
               + clientPod.get().namespace() : "";
+      if (l.get().program().equals("kubelet") && pk.dport() == 10250) {
+        String ca = cluster.config().kubeletCertificateAuthority();
+        credentials = "; the kube-apiserver reaches the kubelet API here for kubectl logs, exec,"
+            + " attach and port-forward, over HTTPS with its kubelet client certificate"
+            + " (apiserver-kubelet-client.crt), and " + (ca == null || ca.isEmpty()
+                ? "does not verify the kubelet's serving certificate (no"
+                    + " --kubelet-certificate-authority): on an untrusted network a man in the"
+                    + " middle could answer in its place"
+                : "verifies the kubelet's serving certificate against " + ca);
+      }
       step(ns, null, Step.Kind.DELIVER, "delivered to " + l.get().program() + " on "
           + node.name() + " (listening on " + l.get().address() + ":" + l.get().port() + ")"
           + credentials, null, pk);
