@@ -61,7 +61,14 @@ public final class KubeProxy {
       switch (mode) {
         case iptables -> kp.iptables.put(n.name(), new IptablesProxier().sync(base, in));
         case ipvs -> {
-          IpvsState st = new IpvsProxier().sync(in);
+          // IPVS serves NodePorts on every local address of the node but loopback (and not on
+          // kube-ipvs0's): eth0, cni0, flannel.1, ... (its realIPGetter.NodeIPs)
+          NetNamespace host = dp.node(n.name());
+          List<Ip> local = new ArrayList<>();
+          host.links().stream().filter(l -> l.kind() != Link.Kind.LOOPBACK)
+              .forEach(l -> l.addresses().forEach(a -> local.add(a.ip())));
+          IpvsState st = new IpvsProxier().sync(new ProxyInput(in.nodeName(), local,
+              in.podCidr(), in.config(), in.services(), in.endpointSlices()));
           kp.ipvs.put(n.name(), st);
           kp.iptables.put(n.name(), withIpvsRules(base, st));
           NetNamespace ns = dp.node(n.name());

@@ -112,6 +112,17 @@ class RealNftTest {
         sim.exec(node, "nft", "list", "table", "ip", "kube-proxy").out()));
   }
 
+  /** The Done-when: what {@code exec ... -- nft list ruleset} prints is valid nft input. */
+  @Test
+  void realNftAcceptsTheListedRuleset() throws Exception {
+    String ruleset = io.kubewalk.sim.Kubewalk.lesson("nodeport-vs-clusterip")
+        .withProxyMode(io.kubewalk.sim.api.ProxyConfig.Mode.nftables)
+        .exec("node01", "nft", "list", "ruleset").out();
+    Run check = run(ruleset, "ip", "netns", "exec", netns, "nft", "-c", "-f", "-");
+    assertThat(check.out()).isEmpty();
+    assertThat(check.code()).isZero();
+  }
+
   /** Puts the elements of every {@code elements = { ... }} block on one line, sorted. */
   static String sortElements(String listing) {
     StringBuilder out = new StringBuilder();
