@@ -40,15 +40,11 @@ class RealTsharkTest {
     return null;
   }
 
-  @Test
-  void tsharkDecodesTheFlannelCrossNodeTraceHopByHop(@TempDir Path dir) throws Exception {
-    Path tshark = tshark();
-    assumeTrue(tshark != null, "tshark is not on PATH");
-    Simulation sim = Kubewalk.lesson("kubeadm-flannel");
-    Trace trace = sim.trace("pod/default/client", "pod/default/app:80/tcp", 0);
-    Path file = dir.resolve("flannel.pcapng");
+  /** tshark's fields (FIELDS, tab-separated) for every packet of the trace's pcapng. */
+  private static String dissect(Path tshark, Trace trace, Simulation sim, Path dir)
+      throws Exception {
+    Path file = dir.resolve("trace.pcapng");
     Files.write(file, Pcap.bytes(trace, sim.dataplane()));
-
     List<String> cmd = new ArrayList<>(List.of(tshark.toString(), "-r", file.toString(),
         "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
         "-o", "udp.check_checksum:TRUE", "-d", "udp.port==8472,vxlan", "-T", "fields"));
@@ -61,6 +57,58 @@ class RealTsharkTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(Files.readString(dir.resolve("stderr"))).isZero();
+    return out;
+  }
+
+  /**
+   * The cross-node ClusterIP flow of the clusterip lesson: tshark sees the SYN leave the client
+   * for the ClusterIP, the DNAT to the pod on node02, the VXLAN hop between the node IPs (VNI 1,
+   * UDP 8472) carrying the DNATed SYN, and every checksum good.
+   */
+  @Test
+  void tsharkDecodesTheCrossNodeClusterIpTrace(@TempDir Path dir) throws Exception {
+    Path tshark = tshark();
+    assumeTrue(tshark != null, "tshark is not on PATH");
+    Simulation sim = Kubewalk.lesson("clusterip");
+    Trace trace = null;
+    for (long seed = 0; seed < 16 && trace == null; seed++) {
+      Trace t = sim.trace("pod/default/client", "svc/default/web:80", seed);
+      if (t.deliveredTo() != null && t.deliveredTo().name().equals("default/web-2")) {
+        trace = t;
+      }
+    }
+    assertThat(trace).as("a seed sends the connection to web-2 on node02").isNotNull();
+    List<String> lines = dissect(tshark, trace, sim, dir).lines().toList();
+    assertThat(lines.get(0).split("\t")[2]).as("the client dials the ClusterIP")
+        .isEqualTo("10.96.0.80");
+    boolean vxlan = false;
+    for (String line : lines) {
+      String[] f = line.split("\t", FIELDS.size());
+      if (!f[3].isEmpty()) {
+        vxlan = true;
+        assertThat(f[1]).isEqualTo("192.168.56.11,10.244.1.3");
+        assertThat(f[2]).as("outer node IPs, inner DNATed pod").isEqualTo(
+            "192.168.56.12,10.244.2.2");
+        assertThat(f[3]).isEqualTo("1");
+        assertThat(f[4]).isEqualTo("8472");
+      }
+      assertThat(f[5]).as("SYN").isIn("1", "True");
+      for (String status : (f[7] + "," + f[8] + "," + f[9]).split(",")) {
+        assertThat(status).as("checksum status of " + f[10]).isIn("", "1");
+      }
+    }
+    assertThat(vxlan).isTrue();
+    assertThat(lines).anyMatch(l -> l.contains("DNAT") && l.split("\t")[2].equals(
+        "10.244.2.2"));
+  }
+
+  @Test
+  void tsharkDecodesTheFlannelCrossNodeTraceHopByHop(@TempDir Path dir) throws Exception {
+    Path tshark = tshark();
+    assumeTrue(tshark != null, "tshark is not on PATH");
+    Simulation sim = Kubewalk.lesson("kubeadm-flannel");
+    Trace trace = sim.trace("pod/default/client", "pod/default/app:80/tcp", 0);
+    String out = dissect(tshark, trace, sim, dir);
 
     List<Step> onDevice = trace.steps().stream().filter(s -> s.device() != null).toList();
     List<String> lines = out.lines().toList();
