@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every node's packet-filtering state as the node agents leave it, in the order they start: the
@@ -38,9 +39,9 @@ public final class KubeProxy {
 
   private final ProxyConfig.Mode mode;
   private final Cluster cluster;
-  private final Map<String, NetfilterTables> iptables = new LinkedHashMap<>();
-  private final Map<String, IpvsState> ipvs = new LinkedHashMap<>();
-  private final Map<String, NftTable> nft = new LinkedHashMap<>();
+  private final Map<String, NetfilterTables> iptables = new ConcurrentHashMap<>();
+  private final Map<String, IpvsState> ipvs = new ConcurrentHashMap<>();
+  private final Map<String, NftTable> nft = new ConcurrentHashMap<>();
 
   private KubeProxy(Cluster cluster, ProxyConfig.Mode mode) {
     this.cluster = cluster;
@@ -48,44 +49,46 @@ public final class KubeProxy {
   }
 
   /**
-   * Programs every node of {@code dp}'s cluster with kube-proxy in {@code mode}; in IPVS mode it
-   * also adds {@code kube-ipvs0} to each node's namespace, as kube-proxy does.
+   * Programs the nodes of {@code dp}'s cluster with kube-proxy in {@code mode}. In IPVS mode
+   * every node is programmed at once, because kube-proxy adds {@code kube-ipvs0} and its Service
+   * addresses to the node's namespace, which routing sees; in the other modes a node is
+   * programmed the first time its rules are asked for, so large clusters cost only what is used.
    */
   public static KubeProxy program(Dataplane dp, ProxyConfig.Mode mode) {
-    Cluster cluster = dp.cluster();
-    KubeProxy kp = new KubeProxy(cluster, mode);
-    for (Node n : cluster.nodes()) {
-      ProxyInput in = input(cluster, n, mode);
-      NetfilterTables base = CniRules.apply(KubeletRules.apply(NetfilterTables.empty()), cluster,
-          n);
-      switch (mode) {
-        case iptables -> kp.iptables.put(n.name(), new IptablesProxier().sync(base, in));
-        case ipvs -> {
-          // IPVS serves NodePorts on every local address of the node but loopback (and not on
-          // kube-ipvs0's): eth0, cni0, flannel.1, ... (its realIPGetter.NodeIPs)
-          NetNamespace host = dp.node(n.name());
-          List<Ip> local = new ArrayList<>();
-          host.links().stream().filter(l -> l.kind() != Link.Kind.LOOPBACK)
-              .forEach(l -> l.addresses().forEach(a -> local.add(a.ip())));
-          IpvsState st = new IpvsProxier().sync(new ProxyInput(in.nodeName(), local,
-              in.podCidr(), in.config(), in.services(), in.endpointSlices()));
-          kp.ipvs.put(n.name(), st);
-          kp.iptables.put(n.name(), withIpvsRules(base, st));
-          NetNamespace ns = dp.node(n.name());
-          Link dummy = ns.addLink(IpvsProxier.DUMMY_DEVICE, Link.Kind.DUMMY, 1500,
-              Dataplane.mac(n.name() + "/" + IpvsProxier.DUMMY_DEVICE)).up(false);
-          for (Ip ip : st.dummyAddresses()) {
-            ns.addAddress(dummy, new IfAddr(ip, 32));
-          }
-        }
-        case nftables -> {
-          kp.iptables.put(n.name(), base);
-          kp.nft.put(n.name(), new NftablesProxier(List.of(cluster.config().serviceSubnet()))
-              .sync(in));
-        }
+    KubeProxy kp = new KubeProxy(dp.cluster(), mode);
+    if (mode == ProxyConfig.Mode.ipvs) {
+      for (Node n : dp.cluster().nodes()) {
+        kp.programIpvs(dp, n);
       }
     }
     return kp;
+  }
+
+  private NetfilterTables base(Node n) {
+    return CniRules.apply(KubeletRules.apply(NetfilterTables.empty()), cluster, n);
+  }
+
+  private Node node(String name) {
+    return cluster.node(name).orElseThrow(() -> new IllegalArgumentException("no node " + name));
+  }
+
+  private void programIpvs(Dataplane dp, Node n) {
+    ProxyInput in = input(cluster, n, mode);
+    // IPVS serves NodePorts on every local address of the node but loopback (and not on
+    // kube-ipvs0's): eth0, cni0, flannel.1, ... (its realIPGetter.NodeIPs)
+    NetNamespace host = dp.node(n.name());
+    List<Ip> local = new ArrayList<>();
+    host.links().stream().filter(l -> l.kind() != Link.Kind.LOOPBACK)
+        .forEach(l -> l.addresses().forEach(a -> local.add(a.ip())));
+    IpvsState st = new IpvsProxier().sync(new ProxyInput(in.nodeName(), local, in.podCidr(),
+        in.config(), in.services(), in.endpointSlices()));
+    ipvs.put(n.name(), st);
+    iptables.put(n.name(), withIpvsRules(base(n), st));
+    Link dummy = host.addLink(IpvsProxier.DUMMY_DEVICE, Link.Kind.DUMMY, 1500,
+        Dataplane.mac(n.name() + "/" + IpvsProxier.DUMMY_DEVICE)).up(false);
+    for (Ip ip : st.dummyAddresses()) {
+      host.addAddress(dummy, new IfAddr(ip, 32));
+    }
   }
 
   /**
@@ -129,19 +132,27 @@ public final class KubeProxy {
 
   /** The node's iptables state (all tables), as {@code iptables-save} lists it. */
   public NetfilterTables iptables(String node) {
-    return require(iptables, node);
+    return iptables.computeIfAbsent(node, name -> {
+      Node n = node(name);
+      return mode == ProxyConfig.Mode.iptables
+          ? new IptablesProxier().sync(base(n), input(cluster, n, mode)) : base(n);
+    });
   }
 
   /** IPVS mode: the node's IPVS table, ipsets and dummy addresses; null in other modes. */
   public IpvsState ipvs(String node) {
-    require(iptables, node);
+    node(node);
     return ipvs.get(node);
   }
 
   /** nftables mode: the node's {@code ip kube-proxy} table; null in other modes. */
   public NftTable nft(String node) {
-    require(iptables, node);
-    return nft.get(node);
+    if (mode != ProxyConfig.Mode.nftables) {
+      node(node);
+      return null;
+    }
+    return nft.computeIfAbsent(node, name -> new NftablesProxier(List.of(
+        cluster.config().serviceSubnet())).sync(input(cluster, node(name), mode)));
   }
 
   /**
@@ -187,11 +198,4 @@ public final class KubeProxy {
     return dir.equals("src") ? p.sport() : p.dport();
   }
 
-  private static <T> T require(Map<String, T> m, String node) {
-    T v = m.get(node);
-    if (v == null) {
-      throw new IllegalArgumentException("no node " + node);
-    }
-    return v;
-  }
 }
