@@ -82,6 +82,11 @@ public final class Kubewalk {
     return loadCluster(sources);
   }
 
+  /** The network model and kube-proxy's rules for an already reconciled cluster. */
+  public static Simulation simulate(Cluster cluster) {
+    return new Simulation(cluster, List.of());
+  }
+
   public static Cluster loadCluster(List<ScenarioSource> sources) {
     return ControlPlane.reconcile(ScenarioLoader.load(sources));
   }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         + " pods, CNI plugins, kube-proxy and the control plane.%n"
         + "With no command, opens the desktop app.",
     subcommands = {LessonsCommand.class, TraceCommand.class, ExecCommand.class, ApiCommand.class, ExportCommand.class,
-        KubectlCommand.class, GenerateCommand.class, TestCommand.class})
+        KubectlCommand.class, GenerateCommand.class, TestCommand.class, BenchCommand.class})
 public final class KubewalkCommand implements Callable<Integer> {
 
   /** Exit code for bad input (scenario problems, bad arguments). */
