@@ -72,6 +72,9 @@ public final class Tracer {
   private final KubeProxy proxy;
   private final Cluster cluster;
   private final TopologyGraph graph;
+  /** Per node namespace: its kube-proxy nft table with the node's local addresses. */
+  private final Map<NetNamespace, NftEvaluator> nftEvaluators =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Tracer(Dataplane dp, KubeProxy proxy) {
     this.dp = dp;
@@ -884,8 +887,8 @@ public final class Tracer {
       NftTable nft = proxy.nft(ns.node());
       Packet nftMasq = null;
       if (nft != null) {
-        NftEvaluator.Result nr = new NftEvaluator(nft, localAddresses(ns))
-            .hook(hook.name().toLowerCase(java.util.Locale.ROOT), pk, v.fresh, random);
+        NftEvaluator.Result nr = nftEvaluators.computeIfAbsent(ns,
+            k -> new NftEvaluator(nft, localAddresses(k))).hook(hook.name().toLowerCase(java.util.Locale.ROOT), pk, v.fresh, random);
         rulesEvaluated += nr.rulesEvaluated();
         lookups += nr.mapLookups();
         Packet before = pk;

@@ -34,6 +34,7 @@ public final class NftSet {
   private final Integer timeoutSeconds;
   private final String comment;
   private final List<Element> elements = new ArrayList<>();
+  private final java.util.Map<List<String>, Element> byKey = new java.util.HashMap<>();
 
   public NftSet(
       String name, boolean map, String type, List<String> flags, Integer timeoutSeconds,
@@ -76,20 +77,16 @@ public final class NftSet {
 
   /** Adds an element; adding a key that is already there changes nothing, as in nft. */
   public void add(Element e) {
-    if (lookup(e.key()) == null) {
+    if (byKey.putIfAbsent(e.key(), e) == null) {
       elements.add(e);
     }
   }
 
   /** The element whose key equals the given parts, or null. */
   public Element lookup(List<String> key) {
-    for (Element e : elements) {
-      if (e.key().equals(key)) {
-        return e;
-      }
-    }
-    return null;
+    return byKey.get(key);
   }
+
 
   public String addLine(String family, String table) {
     StringBuilder b = new StringBuilder();
