@@ -36,6 +36,12 @@ public final class Kubectl {
     if (!args.isEmpty() && args.get(0).equals("kubectl")) {
       args.remove(0);
     }
+    if (!args.isEmpty() && args.get(0).equals("proxy")) {
+      return proxy(args.subList(1, args.size()));
+    }
+    if (args.size() == 2 && args.get(0).equals("config") && args.get(1).equals("view")) {
+      return Result.ok(configView());
+    }
     Options o;
     try {
       o = Options.parse(args);
@@ -44,14 +50,15 @@ public final class Kubectl {
     }
     if (o.words.isEmpty()) {
       return Result.error("error: You must specify a command (kubewalk supports: get, describe,"
-          + " cluster-info)");
+          + " cluster-info, config view, proxy)");
     }
     return switch (o.words.get(0)) {
       case "get" -> get(o);
       case "describe" -> describe(o);
       case "cluster-info" -> Result.ok(clusterInfo());
       default -> Result.error("error: unknown command \"" + o.words.get(0)
-          + "\" for \"kubectl\" (kubewalk supports: get, describe, cluster-info)");
+          + "\" for \"kubectl\" (kubewalk supports: get, describe, cluster-info, config view,"
+          + " proxy)");
     };
   }
 
@@ -661,6 +668,58 @@ public final class Kubectl {
     Node cp = cluster.nodes().stream().filter(Node::isControlPlane).findFirst()
         .orElse(cluster.nodes().get(0));
     return "https://" + cp.internalIp() + ":6443";
+  }
+
+  /** {@code kubectl config view} of kubeadm's admin.conf: secrets shown as kubectl hides them. */
+  private String configView() {
+    return "apiVersion: v1\n"
+        + "clusters:\n"
+        + "- cluster:\n"
+        + "    certificate-authority-data: DATA+OMITTED\n"
+        + "    server: " + apiserverUrl() + "\n"
+        + "  name: kubernetes\n"
+        + "contexts:\n"
+        + "- context:\n"
+        + "    cluster: kubernetes\n"
+        + "    user: kubernetes-admin\n"
+        + "  name: kubernetes-admin@kubernetes\n"
+        + "current-context: kubernetes-admin@kubernetes\n"
+        + "kind: Config\n"
+        + "preferences: {}\n"
+        + "users:\n"
+        + "- name: kubernetes-admin\n"
+        + "  user:\n"
+        + "    client-certificate-data: DATA+OMITTED\n"
+        + "    client-key-data: DATA+OMITTED\n";
+  }
+
+  /**
+   * {@code kubectl proxy [--port=N]}: the line it prints before it blocks, and (on stderr) what
+   * it does: plain HTTP on localhost in, HTTPS with the kubeconfig's credentials out.
+   */
+  private Result proxy(List<String> args) {
+    int port = 8001;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String v = a.startsWith("--port=") ? a.substring(7) : (a.equals("--port") || a.equals("-p"))
+          && i + 1 < args.size() ? args.get(++i) : null;
+      if (v == null) {
+        return Result.error("error: unknown flag: " + a + " (kubewalk supports --port)");
+      }
+      try {
+        port = Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        return Result.error("error: invalid argument \"" + v + "\" for \"-p, --port\" flag");
+      }
+    }
+    return new Result("Starting to serve on 127.0.0.1:" + port + "\n", "kubewalk: a real kubectl"
+        + " proxy keeps running: http://127.0.0.1:" + port + "/api/ on this machine (plain HTTP,"
+        + " no credentials) is forwarded as HTTPS to " + apiserverUrl() + " with the"
+        + " kubeconfig's client certificate (kubernetes-admin); the answer is what `kubectl get"
+        + " --raw /api/` prints\n", 0);
   }
 
   private String clusterInfo() {

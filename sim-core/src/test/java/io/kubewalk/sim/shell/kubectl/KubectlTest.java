@@ -115,4 +115,18 @@ class KubectlTest {
   void agesAreHumanDurations(long seconds, String text) {
     assertThat(Durations.human(seconds)).isEqualTo(text);
   }
+
+  @Test
+  void configViewAndProxyShowTheWaysIn() {
+    var sim = io.kubewalk.sim.Kubewalk.lesson("kubeadm-flannel");
+    assertThat(sim.kubectl("config", "view").out())
+        .contains("    server: https://192.168.122.177:6443\n")
+        .contains("current-context: kubernetes-admin@kubernetes\n")
+        .contains("client-key-data: DATA+OMITTED");
+    var proxy = sim.kubectl("proxy", "--port=8080");
+    assertThat(proxy.out()).isEqualTo("Starting to serve on 127.0.0.1:8080\n");
+    assertThat(proxy.err()).contains("forwarded as HTTPS to https://192.168.122.177:6443");
+    assertThat(sim.kubectl("proxy").out()).isEqualTo("Starting to serve on 127.0.0.1:8001\n");
+    assertThat(sim.kubectl("proxy", "--port=0").exitCode()).isEqualTo(1);
+  }
 }
