@@ -250,7 +250,9 @@ public final class Tracer {
           () -> new TraceException("no pod " + p.namespace() + "/" + p.name()
               + " in this scenario (see kubectl get pods -A)"));
       if (pod.hostNetwork()) {
-        return sendFromHost(dp.node(pod.nodeName()), target, sport, pod.key());
+        Trace tunnelled = apiserverTunnel(pod, target, sport);
+        return tunnelled != null ? tunnelled
+            : sendFromHost(dp.node(pod.nodeName()), target, sport, pod.key());
       }
       Optional<NetNamespace> ns = dp.pod(pod);
       if (ns.isEmpty()) {
@@ -258,6 +260,51 @@ public final class Tracer {
             + pod.phase().text() + " (" + lastEvent(pod) + ")", cniHint());
       }
       return sendFromHost(ns.get(), target, sport, "pod " + pod.key());
+    }
+
+    /**
+     * The kube-apiserver dialling a kubelet (10250) when the scenario routes that traffic through
+     * a tunnel: Konnectivity (the konnectivity-agent on the node dialled out to
+     * konnectivity-server on the control plane's 8132, and the connection rides that stream;
+     * the agent then dials the kubelet on its own node) or the deprecated SSH tunnels (the
+     * apiserver keeps an SSH connection to each node's port 22). Null when not tunnelled.
+     */
+    private Trace apiserverTunnel(Pod pod, Target target, int sport) {
+      String tunnel = cluster.config().apiserverTunnel();
+      Optional<Node> to = cluster.nodeWithIp(target.ip);
+      if (!pod.name().startsWith("kube-apiserver-") || target.port != 10250
+          || tunnel == null || tunnel.equals("none") || to.isEmpty()
+          || to.get().name().equals(pod.nodeName())) {
+        return null;
+      }
+      NetNamespace server = dp.node(pod.nodeName());
+      NetNamespace node = dp.node(to.get().name());
+      Ip cpIp = cluster.node(pod.nodeName()).orElseThrow().internalIp();
+      Ip nodeIp = to.get().internalIp();
+      boolean konn = tunnel.equals("konnectivity");
+      // the tunnel itself: agent -> server:8132, or apiserver -> node:22
+      Packet carrier = konn ? Packet.of(nodeIp, 41000, cpIp, 8132, Protocol.TCP)
+          : Packet.of(cpIp, 41000, nodeIp, 22, Protocol.TCP);
+      NetNamespace guarded = konn ? server : node;
+      step(server, null, Step.Kind.SEND, pod.key() + " dials " + target.ip + ":10250 (kubelet"
+          + " API); its egress selector sends it " + (konn ? "to konnectivity-server" : "through"
+              + " its SSH tunnel to " + to.get().name()), null,
+          Packet.of(cpIp, sport, target.ip, 10250, Protocol.TCP));
+      step(UNDERLAY, UNDERLAY, null, Step.Kind.WIRE, konn ? "the connection rides the gRPC"
+          + " stream that konnectivity-agent on " + to.get().name() + " opened to"
+          + " konnectivity-server on " + pod.nodeName() + " (" + nodeIp + " -> " + cpIp
+          + ":8132): the node dialled out, so nothing needs to reach " + to.get().name()
+          + ":10250 from outside" : "the connection rides the apiserver's SSH session to "
+          + to.get().name() + ":22 (deprecated SSH tunnels)", null, carrier);
+      Trace denied = firewall(guarded, guarded.link("eth0").orElseThrow(), carrier);
+      if (denied != null) {
+        return end(Verdict.DROPPED, (konn ? "konnectivity-agent on " + to.get().name()
+            + " cannot reach konnectivity-server on " + pod.nodeName() + ":8132: "
+            : "the apiserver cannot open its SSH tunnel to " + to.get().name() + ":22: ")
+            + denied.reason(), denied.hint());
+      }
+      return sendFromHost(node, target, sport, konn ? "konnectivity-agent on "
+          + to.get().name() : "sshd on " + to.get().name() + " (forwarding)");
     }
 
     private Trace fromExternal(Endpoints.From.ExternalRef e, Target target, int sport) {

@@ -50,6 +50,12 @@ public final class NodeProcesses {
     }
     if (node.isControlPlane()) {
       l.add(new Listener("tcp", "*", 6443, 3605, "kube-apiserver"));
+      if ("konnectivity".equals(cluster.config().apiserverTunnel())) {
+        l.add(new Listener("tcp", "*", 8132, 3702, "proxy-server"));
+      }
+    }
+    if ("ssh".equals(cluster.config().apiserverTunnel())) {
+      l.add(new Listener("tcp", "0.0.0.0", 22, 701, "sshd"));
     }
     l.add(new Listener("tcp", "*", 10250, 4203, "kubelet"));
     if (cluster.config().kubeletReadOnlyPort()) {
