@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -739,7 +740,56 @@ public final class Kubectl {
           + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\""
           + server + "\"}]}\n");
     }
+    java.util.regex.Matcher m = SERVICE_PROXY.matcher(path);
+    if (m.matches()) {
+      return serviceProxy(m.group(1), m.group(2) != null, m.group(3), m.group(4), m.group(5));
+    }
     return Result.error("Error from server (NotFound): the server could not find the requested"
-        + " resource (kubewalk serves --raw /api)");
+        + " resource (kubewalk serves --raw /api and Service proxy URLs)");
+  }
+
+  /** {@code /api/v1/namespaces/NS/services/[https:]NAME[:PORT]/proxy/PATH}. */
+  private static final java.util.regex.Pattern SERVICE_PROXY = java.util.regex.Pattern.compile(
+      "/api/v1/namespaces/([^/]+)/services/(https:)?([^/:]+)(?::([^/]+))?/proxy(/.*)?");
+
+  /**
+   * The apiserver's proxy to a Service: it picks a ready endpoint itself (not through the
+   * ClusterIP) and connects to it from the control plane, over plain HTTP unless the name has the
+   * {@code https:} prefix. kubewalk has no HTTP bodies: stdout stays empty, stderr says where the
+   * request goes and how to trace it.
+   */
+  private Result serviceProxy(String ns, boolean https, String name, String portName,
+      String path) {
+    Optional<Service> svc = cluster.service(ns, name);
+    if (svc.isEmpty()) {
+      return Result.error("Error from server (NotFound): services \"" + name + "\" not found");
+    }
+    ServicePort port = svc.get().ports().stream().filter(p -> portName == null
+        || p.name().equals(portName) || String.valueOf(p.port()).equals(portName)).findFirst()
+        .orElse(null);
+    if (port == null) {
+      return Result.error("Error from server (ServiceUnavailable): no endpoints available for"
+          + " service \"" + name + ":" + portName + "\"");
+    }
+    for (EndpointSlice es : cluster.slicesOf(svc.get())) {
+      for (EndpointSlice.Endpoint e : es.endpoints()) {
+        if (!e.ready()) {
+          continue;
+        }
+        int target = es.ports().stream().filter(p -> p.name().equals(port.name()))
+            .mapToInt(EndpointSlice.Port::port).findFirst().orElse(port.port());
+        String apiserver = cluster.nodes().stream().filter(Node::isControlPlane).findFirst()
+            .map(n -> "kube-apiserver-" + n.name()).orElse("kube-apiserver");
+        return new Result("", "kubewalk: the apiserver proxies GET " + (path == null ? "/" : path)
+            + " to endpoint " + e.address() + ":" + target + " of Service " + ns + "/" + name
+            + (port.name().isEmpty() ? "" : ":" + port.name()) + ", picked from its"
+            + " EndpointSlices (not through the ClusterIP), over " + (https ? "HTTPS" : "plain"
+                + " HTTP (add the https: prefix for HTTPS)") + " from the control plane; trace"
+            + " it with: kubewalk trace -s S --from pod/kube-system/" + apiserver + " --to "
+            + e.address() + ":" + target + "/" + port.protocol().lower() + "\n", 0);
+      }
+    }
+    return Result.error("Error from server (ServiceUnavailable): no endpoints available for"
+        + " service \"" + name + "\"");
   }
 }

@@ -129,4 +129,21 @@ class KubectlTest {
     assertThat(sim.kubectl("proxy").out()).isEqualTo("Starting to serve on 127.0.0.1:8001\n");
     assertThat(sim.kubectl("proxy", "--port=0").exitCode()).isEqualTo(1);
   }
+
+  @Test
+  void anApiserverServiceProxyUrlNamesTheEndpointAndTheTraceToRun() {
+    var sim = io.kubewalk.sim.Kubewalk.lesson("clusterip");
+    var r = sim.kubectl("get", "--raw", "/api/v1/namespaces/default/services/web/proxy/");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("to endpoint 10.244.1.2:80 of Service default/web")
+        .contains("plain HTTP").contains("--from pod/kube-system/kube-apiserver-controlplane"
+            + " --to 10.244.1.2:80/tcp");
+    assertThat(sim.kubectl("get", "--raw",
+        "/api/v1/namespaces/default/services/https:web:80/proxy/").err()).contains("over HTTPS");
+    assertThat(sim.kubectl("get", "--raw", "/api/v1/namespaces/default/services/nope/proxy/")
+        .exitCode()).isEqualTo(1);
+    var traced = sim.trace("pod/kube-system/kube-apiserver-controlplane", "10.244.1.2:80/tcp", 0);
+    assertThat(traced.verdict()).isEqualTo(io.kubewalk.sim.trace.Verdict.DELIVERED);
+  }
 }
