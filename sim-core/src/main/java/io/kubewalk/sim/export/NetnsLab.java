@@ -1,0 +1,592 @@
+package io.kubewalk.sim.export;
+
+import io.kubewalk.sim.Simulation;
+import io.kubewalk.sim.api.ContainerPort;
+import io.kubewalk.sim.api.ExternalClient;
+import io.kubewalk.sim.api.Node;
+import io.kubewalk.sim.api.Pod;
+import io.kubewalk.sim.api.ProxyConfig;
+import io.kubewalk.sim.api.Service;
+import io.kubewalk.sim.api.ServicePort;
+import io.kubewalk.sim.cni.Dataplane;
+import io.kubewalk.sim.control.Cluster;
+import io.kubewalk.sim.net.IfAddr;
+import io.kubewalk.sim.net.Ip;
+import io.kubewalk.sim.net.Protocol;
+import io.kubewalk.sim.net.ns.Link;
+import io.kubewalk.sim.net.ns.NetNamespace;
+import io.kubewalk.sim.net.ns.Route;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A scenario as a bash script that builds it in real Linux network namespaces ({@code kubewalk
+ * export -s S netns}): an underlay namespace whose bridge {@code br0} joins every node's
+ * {@code eth*}, one namespace per node and per pod with the bridges, VXLAN devices (FDB and
+ * neighbour entries written, no learning), veths, routes and sysctls kubewalk modelled, each
+ * node's generated iptables (or nftables) rules loaded by the real {@code iptables-restore}
+ * ({@code nft -f}), an outside namespace that owns the nodes' gateway and the external clients'
+ * addresses, and a small HTTP server in every pod on each declared TCP container port that
+ * answers with the pod's name and the client address it saw.
+ *
+ * <pre>
+ *   kw-underlay: br0 ── node01-eth0 ─── eth0 :kw-node01: cni0 ── vethXXXX ─── eth0 :kw-node01-web-1
+ *                   ├── node02-eth0 ─── eth0 :kw-node02: flannel.1 (vxlan 1, dstport 8472)
+ *                   └── laptop-eth0 ─── eth0 :kw-laptop  (192.168.56.1/24, 203.0.113.7)
+ * </pre>
+ *
+ * <p>Pure: returns the text; nothing here runs a process. The script has {@code up}, {@code
+ * down} and {@code status}; every namespace name starts with {@code $KW_LAB_PREFIX} (default
+ * {@code kw-}), {@code down} deletes only the namespaces this lab lists (and stops the processes
+ * inside them), and {@code up} refuses to run while any namespace with the prefix exists.
+ */
+public final class NetnsLab {
+
+  private static final Pattern NFACCT = Pattern.compile("--nfacct-name\\s+(\\S+)");
+  private static final int IFNAMSIZ = 15;
+
+  /** The HTTP server every pod runs: argv is NAME PORT; it answers "NAME CLIENT_IP\n". */
+  private static final String SERVER = String.join("\n",
+      "import http.server,sys",
+      "name,port=sys.argv[1],int(sys.argv[2])",
+      "class H(http.server.BaseHTTPRequestHandler):",
+      "  def do_GET(s):",
+      "    b=('%s %s\\n'%(name,s.client_address[0])).encode()",
+      "    s.send_response(200);s.send_header('Content-Length',str(len(b)));s.end_headers()",
+      "    s.wfile.write(b)",
+      "  def log_message(s,*a):",
+      "    pass",
+      "http.server.ThreadingHTTPServer.allow_reuse_address=True",
+      "http.server.ThreadingHTTPServer(('',port),H).serve_forever()");
+
+  private final Simulation sim;
+  private final Dataplane dp;
+  private final Cluster cluster;
+  /** Model namespace → real name without the prefix (node01, node01-web-1). */
+  private final Map<NetNamespace, String> names = new LinkedHashMap<>();
+  private final StringBuilder out = new StringBuilder();
+
+  private NetnsLab(Simulation sim) {
+    this.sim = sim;
+    this.dp = sim.dataplane();
+    this.cluster = sim.cluster();
+  }
+
+  /**
+   * The script for {@code sim}. Throws {@link IllegalArgumentException} with a one-line reason
+   * for what the lab cannot build on a stock kernel: kube-proxy in IPVS mode, and links other than
+   * ether, veth, bridge and vxlan (calico's tunl0).
+   */
+  public static String script(Simulation sim) {
+    return new NetnsLab(sim).render();
+  }
+
+  /** The namespace name (without the prefix) the script gives a node's namespace. */
+  public static String nodeNamespace(String node) {
+    return node;
+  }
+
+  /** The namespace name (without the prefix) the script gives a pod's namespace. */
+  public static String podNamespace(Pod p) {
+    return p.nodeName() + "-" + (p.namespace().equals("default") ? "" : p.namespace() + ".")
+        + p.name();
+  }
+
+  /** The namespace name (without the prefix) of the outside host, or null without clients. */
+  public static String outsideNamespace(Cluster cluster) {
+    return cluster.clients().isEmpty() ? null : cluster.clients().get(0).name();
+  }
+
+  // ---- rendering ---------------------------------------------------------------------------
+
+  private String render() {
+    ProxyConfig.Mode mode = sim.kubeProxy().mode();
+    if (mode == ProxyConfig.Mode.ipvs) {
+      throw new IllegalArgumentException("the netns lab cannot build kube-proxy's IPVS mode "
+          + "(needs the ip_vs and dummy modules); use --proxy-mode iptables or nftables");
+    }
+    nameNamespaces();
+    String outside = outsideNamespace(cluster);
+    header(outside);
+    functions();
+    line("up() {");
+    line("  preflight");
+    line("  trap 'echo \"lab.sh: up failed (line $LINENO); tearing down\" >&2; down' ERR");
+    buildUnderlay();
+    buildNodes();
+    buildVeths();
+    buildRoutes();
+    buildRules(mode);
+    if (outside != null) {
+      buildOutside(outside);
+    }
+    buildServers();
+    line("  trap - ERR");
+    footer(outside);
+    line("}");
+    line("");
+    line("case \"${1:-}\" in");
+    line("  up) up ;;");
+    line("  down) need_root; down; echo \"lab.sh: removed the ${P}* namespaces of this lab\" ;;");
+    line("  status) status ;;");
+    line("  *) echo \"usage: $0 up|down|status  (prefix: KW_LAB_PREFIX, now '${P}')\" >&2;"
+        + " exit 2 ;;");
+    line("esac");
+    return out.toString();
+  }
+
+  private void nameNamespaces() {
+    Set<String> taken = new LinkedHashSet<>();
+    taken.add("underlay");
+    String outside = outsideNamespace(cluster);
+    if (outside != null) {
+      taken.add(outside);
+    }
+    for (NetNamespace ns : dp.nodes().values()) {
+      claim(taken, ns, nodeNamespace(ns.node()));
+    }
+    for (Pod p : cluster.pods()) {
+      dp.pod(p).ifPresent(ns -> claim(taken, ns, podNamespace(p)));
+    }
+    for (NetNamespace ns : names.keySet()) {
+      for (Link l : ns.links()) {
+        switch (l.kind()) {
+          case LOOPBACK, ETHER, VETH, BRIDGE, VXLAN -> { }
+          default -> throw new IllegalArgumentException("the netns lab cannot build " + l.name()
+              + " (" + l.kind().text() + ") in " + names.get(ns)
+              + ": only ether, veth, bridge and vxlan links");
+        }
+      }
+    }
+  }
+
+  private void claim(Set<String> taken, NetNamespace ns, String name) {
+    if (!name.matches("[A-Za-z0-9_.-]+") || !taken.add(name)) {
+      throw new IllegalArgumentException("the netns lab cannot name namespace " + name);
+    }
+    names.put(ns, name);
+  }
+
+  private void header(String outside) {
+    line("#!/usr/bin/env bash");
+    line("# kubewalk lab: " + cluster.name() + (cluster.title() == null ? ""
+        : " - " + cluster.title().replace('\n', ' ')));
+    line("# Generated by `kubewalk export -s " + cluster.name() + " netns`: builds the scenario in"
+        + " real Linux network");
+    line("# namespaces (nodes, pods, bridges, veths, VXLAN, routes, kube-proxy's rules), so that"
+        + " you can");
+    line("# `ip netns exec` into a pod and run curl, ip route, iptables-save, conntrack -L.");
+    line("#");
+    line("#   sudo ./lab.sh up       build it (refuses if a ${KW_LAB_PREFIX:-kw-}* namespace"
+        + " exists)");
+    line("#   sudo ./lab.sh down     tear it down: deletes only this lab's namespaces");
+    line("#   sudo ./lab.sh status   list this lab's namespaces");
+    line("#   KW_LAB_PREFIX=lab2- sudo -E ./lab.sh up   another prefix (default kw-)");
+    line("#");
+    line("# Namespaces: " + (outside == null ? "" : "kw-" + outside + " (outside: gateway and"
+        + " clients), ") + "kw-underlay (switch br0), kw-NODE, kw-NODE-POD.");
+    line("# Every pod with a TCP containerPort runs a python3 HTTP server on it that answers"
+        + " \"POD CLIENT_IP\".");
+    line("# Needs root, iproute2 (ip, bridge), iptables-restore" + (sim.kubeProxy().mode()
+        == ProxyConfig.Mode.nftables ? ", nft" : "") + ", python3; optional: nfacct,"
+        + " br_netfilter loaded.");
+    line("# Nothing outside the created namespaces is changed; no packet leaves them.");
+    line("set -Eeuo pipefail");
+    line("");
+    line("P=\"${KW_LAB_PREFIX:-kw-}\"");
+    line("[[ \"$P\" =~ ^[A-Za-z0-9_.-]*$ ]] || { echo \"lab.sh: bad KW_LAB_PREFIX '$P'\" >&2;"
+        + " exit 2; }");
+    List<String> all = new ArrayList<>();
+    if (outside != null) {
+      all.add(outside);
+    }
+    all.add("underlay");
+    all.addAll(names.values());
+    StringBuilder arr = new StringBuilder("NAMESPACES=(");
+    for (String n : all) {
+      arr.append(" \"${P}").append(n).append('"');
+    }
+    line(arr.append(" )").toString());
+    line("");
+  }
+
+  private void functions() {
+    line("die() { echo \"lab.sh: $*\" >&2; exit 1; }");
+    line("warn() { echo \"lab.sh: warning: $*\" >&2; }");
+    line("need_root() { [ \"$(id -u)\" -eq 0 ] || die \"run as root (ip netns needs it)\"; }");
+    line("ns_exists() { ip netns list | awk '{print $1}' | grep -qxF -- \"$1\"; }");
+    line("existing() { ip netns list | awk '{print $1}' | while read -r n; do"
+        + " case \"$n\" in \"$P\"*) echo \"$n\" ;; esac; done; }");
+    line("");
+    line("preflight() {");
+    line("  need_root");
+    List<String> tools = new ArrayList<>(List.of("ip", "bridge", "iptables-restore", "python3"));
+    if (sim.kubeProxy().mode() == ProxyConfig.Mode.nftables) {
+      tools.add("nft");
+    }
+    line("  for t in " + String.join(" ", tools) + "; do");
+    line("    command -v \"$t\" >/dev/null || die \"needs $t\"");
+    line("  done");
+    line("  local e");
+    line("  e=$(existing | wc -l)");
+    line("  [ \"$e\" -eq 0 ] || die \"a lab with prefix '${P}' already exists ($e namespaces,"
+        + " e.g. $(existing | head -1)); run './lab.sh down' first or set KW_LAB_PREFIX\"");
+    line("}");
+    line("");
+    line("# down: stop the processes in this lab's namespaces, then delete the namespaces.");
+    line("down() {");
+    line("  local ns pids");
+    line("  for ns in \"${NAMESPACES[@]}\"; do");
+    line("    if ns_exists \"$ns\"; then");
+    line("      pids=$(ip netns pids \"$ns\" 2>/dev/null || true)");
+    line("      if [ -n \"$pids\" ]; then kill $pids 2>/dev/null || true; fi");
+    line("      ip netns del \"$ns\" || true");
+    line("    fi");
+    line("  done");
+    line("}");
+    line("");
+    line("status() {");
+    line("  local ns");
+    line("  for ns in \"${NAMESPACES[@]}\"; do");
+    line("    if ns_exists \"$ns\"; then echo \"up   $ns\"; else echo \"down $ns\"; fi");
+    line("  done");
+    line("}");
+    line("");
+    line("mkns() { ip netns add \"$1\"; ip -n \"$1\" link set lo up; }");
+    line("# sysctl NS KEY VALUE: warns when the key does not exist in a namespace (e.g."
+        + " net.bridge.* without br_netfilter)");
+    line("sysctl_ns() {");
+    line("  ip netns exec \"$1\" sysctl -qw \"$2=$3\" 2>/dev/null || warn \"$1: cannot set $2=$3"
+        + "${4:+ ($4)}\"");
+    line("}");
+    line("# rules NS: iptables-restore in NS; without nfacct the '-m nfacct' matches are removed");
+    line("rules() {");
+    line("  if command -v nfacct >/dev/null; then");
+    line("    ip netns exec \"$1\" iptables-restore");
+    line("  else");
+    line("    sed -E 's/ -m nfacct --nfacct-name +[^ ]+//' | ip netns exec \"$1\" iptables-restore");
+    line("  fi");
+    line("}");
+    line("counter() { if command -v nfacct >/dev/null; then ip netns exec \"$1\" nfacct add \"$2\";"
+        + " fi; }");
+    line("# serve NS NAME PORT: an HTTP server that answers \"NAME CLIENT_IP\"");
+    line("SERVER=$(cat <<'PY'");
+    line(SERVER);
+    line("PY");
+    line(")");
+    line("serve() {");
+    line("  ip netns exec \"$1\" python3 -c \"$SERVER\" \"$2\" \"$3\" </dev/null >/dev/null 2>&1 &");
+    line("}");
+    line("");
+  }
+
+  private void buildUnderlay() {
+    line("");
+    line("  # the underlay: one switch (br0) that every node's eth* is plugged into");
+    String outside = outsideNamespace(cluster);
+    if (outside != null) {
+      line("  mkns \"${P}" + outside + "\"");
+    }
+    line("  mkns \"${P}underlay\"");
+    for (String n : names.values()) {
+      line("  mkns \"${P}" + n + "\"");
+    }
+    line("  ip -n \"${P}underlay\" link add br0 type bridge");
+    line("  ip -n \"${P}underlay\" link set br0 up");
+  }
+
+  private void buildNodes() {
+    int i = 0;
+    for (Map.Entry<String, NetNamespace> e : dp.nodes().entrySet()) {
+      NetNamespace ns = e.getValue();
+      String n = ns(ns);
+      line("");
+      line("  # node " + e.getKey());
+      for (Map.Entry<String, String> s : new TreeMap<>(ns.sysctls()).entrySet()) {
+        String why = s.getKey().startsWith("net.bridge.") ? "modprobe br_netfilter" : "";
+        line("  sysctl_ns " + n + " " + s.getKey() + " " + s.getValue()
+            + (why.isEmpty() ? "" : " \"" + why + "\""));
+      }
+      line("  sysctl_ns " + n + " net.ipv4.icmp_ratelimit 0"
+          + "  # not in the model: REJECTs answer at once, not 1/s");
+      for (Link l : ns.links()) {
+        if (l.kind() == Link.Kind.ETHER) {
+          String outside = underlayPort(e.getKey(), l.name(), i);
+          line("  ip -n \"${P}underlay\" link add " + outside + " type veth peer name " + l.name()
+              + " netns " + n);
+          line("  ip -n \"${P}underlay\" link set " + outside + " master br0 up");
+          linkSetup(n, l);
+        }
+      }
+      for (Link l : ns.links()) {
+        if (l.kind() == Link.Kind.BRIDGE) {
+          line("  ip -n " + n + " link add " + l.name() + " type bridge");
+          linkSetup(n, l);
+        } else if (l.kind() == Link.Kind.VXLAN) {
+          line("  ip -n " + n + " link add " + l.name() + " type vxlan id " + l.vni() + " local "
+              + l.vxlanLocal() + " dev " + l.vxlanDevice().name() + " dstport " + l.vxlanPort()
+              + " nolearning");
+          linkSetup(n, l);
+        }
+      }
+      i++;
+    }
+  }
+
+  private static String underlayPort(String node, String eth, int index) {
+    String name = node + "-" + eth;
+    return name.length() <= IFNAMSIZ && name.matches("[A-Za-z0-9_.-]+") ? name
+        : "n" + index + "-" + eth;
+  }
+
+  private void buildVeths() {
+    for (NetNamespace ns : dp.nodes().values()) {
+      String n = ns(ns);
+      for (Link l : ns.links()) {
+        if (l.kind() != Link.Kind.VETH) {
+          continue;
+        }
+        String pn = ns(l.peer().namespace());
+        line("");
+        line("  # pod " + names.get(l.peer().namespace()) + ": " + l.peer().name() + " <-> "
+            + l.name() + " on " + ns.node());
+        line("  ip -n " + n + " link add " + l.name() + " type veth peer name " + l.peer().name()
+            + " netns " + pn);
+        linkSetup(n, l);
+        linkSetup(pn, l.peer());
+        if (!dp.nodes().containsValue(l.peer().namespace())) {
+          for (Map.Entry<String, String> s : new TreeMap<>(
+              l.peer().namespace().sysctls()).entrySet()) {
+            if (!s.getKey().startsWith("net.bridge.")) {
+              line("  sysctl_ns " + pn + " " + s.getKey() + " " + s.getValue());
+            }
+          }
+        }
+        if (l.master() != null) {
+          line("  ip -n " + n + " link set " + l.name() + " master " + l.master().name());
+          if (l.hairpin()) {
+            line("  ip -n " + n + " link set " + l.name() + " type bridge_slave hairpin on");
+          }
+        }
+      }
+    }
+  }
+
+  private void buildRoutes() {
+    line("");
+    line("  # routes, neighbours and VXLAN forwarding entries, as kubewalk's `ip route` shows them");
+    for (Map.Entry<NetNamespace, String> e : names.entrySet()) {
+      NetNamespace ns = e.getKey();
+      String n = ns(ns);
+      for (Route r : ns.routes()) {
+        if (r.table().equals("main") && !"kernel".equals(r.proto())) {
+          StringBuilder cmd = new StringBuilder("  ip -n " + n + " route add "
+              + (r.dst().prefix() == 0 ? "default" : r.dst().toString()));
+          if (r.via() != null) {
+            cmd.append(" via ").append(r.via());
+          }
+          cmd.append(" dev ").append(r.dev().name());
+          if (r.proto() != null) {
+            cmd.append(" proto ").append(r.proto());
+          }
+          if (!r.scope().equals("global")) {
+            cmd.append(" scope ").append(r.scope());
+          }
+          if (r.src() != null) {
+            cmd.append(" src ").append(r.src());
+          }
+          if (r.metric() != 0) {
+            cmd.append(" metric ").append(r.metric());
+          }
+          if (r.onlink()) {
+            cmd.append(" onlink");
+          }
+          line(cmd.toString());
+        }
+      }
+      for (NetNamespace.Neighbour nb : ns.neighbours()) {
+        line("  ip -n " + n + " neigh add " + nb.ip() + " lladdr " + nb.mac() + " dev "
+            + nb.dev().name() + " nud permanent");
+      }
+      for (Link l : ns.links()) {
+        for (Link.Fdb f : l.fdb()) {
+          if (f.dst() != null) {
+            line("  bridge -n " + n + " fdb append " + f.mac() + " dev " + l.name() + " dst "
+                + f.dst() + " self permanent");
+          }
+        }
+      }
+    }
+  }
+
+  private void buildRules(ProxyConfig.Mode mode) {
+    for (String node : dp.nodes().keySet()) {
+      String n = ns(dp.node(node));
+      String rules = sim.exec(node, "iptables-save").out();
+      line("");
+      line("  # " + node + ": the iptables rules kube-proxy and the kubelet wrote ("
+          + "`kubewalk exec -s " + cluster.name() + " " + node + " -- iptables-save`)");
+      Set<String> counters = new TreeSet<>();
+      Matcher m = NFACCT.matcher(rules);
+      while (m.find()) {
+        counters.add(m.group(1));
+      }
+      for (String c : counters) {
+        line("  counter " + n + " " + c);
+      }
+      if (!rules.isBlank()) {
+        line("  rules " + n + " <<'RULES'");
+        out.append(rules.endsWith("\n") ? rules : rules + "\n");
+        line("RULES");
+      }
+      if (mode == ProxyConfig.Mode.nftables && sim.kubeProxy().nft(node) != null) {
+        String t = sim.kubeProxy().nft(node).transaction();
+        line("  # " + node + ": kube-proxy's nftables table (nftables mode)");
+        line("  ip netns exec " + n + " nft -f - <<'NFT'");
+        out.append(t.endsWith("\n") ? t : t + "\n");
+        line("NFT");
+      }
+    }
+  }
+
+  private void buildOutside(String outside) {
+    String o = "\"${P}" + outside + "\"";
+    line("");
+    line("  # outside the cluster: the nodes' gateway and the clients "
+        + cluster.clients().stream().map(c -> c.name() + " (" + c.ip() + ")").toList()
+        + ", so that replies route back");
+    line("  ip -n \"${P}underlay\" link add " + underlayPort(outside, "eth0", 99)
+        + " type veth peer name eth0 netns " + o);
+    line("  ip -n \"${P}underlay\" link set " + underlayPort(outside, "eth0", 99)
+        + " master br0 up");
+    line("  ip -n " + o + " link set eth0 up");
+    Set<String> done = new LinkedHashSet<>();
+    List<String> onlinkHosts = new ArrayList<>();
+    for (Node node : cluster.nodes()) {
+      Ip gw = node.gateway();
+      if (gw == null) {
+        continue;
+      }
+      IfAddr subnet = node.addresses().stream()
+          .filter(a -> a.prefix() < 32 && a.network().contains(gw)).findFirst().orElse(null);
+      if (subnet != null) {
+        if (done.add(gw.toString())) {
+          line("  ip -n " + o + " addr add " + new IfAddr(gw, subnet.prefix()) + " dev eth0");
+        }
+      } else {
+        if (done.add(gw.toString())) {
+          line("  ip -n " + o + " addr add " + gw + "/32 dev eth0");
+        }
+        if (node.internalIp() != null) {
+          onlinkHosts.add(node.internalIp().toString());
+        }
+      }
+    }
+    for (ExternalClient c : cluster.clients()) {
+      if (done.add(c.ip().toString())) {
+        line("  ip -n " + o + " addr add " + c.ip() + "/32 dev eth0");
+      }
+    }
+    for (String h : onlinkHosts) {
+      line("  ip -n " + o + " route add " + h + " dev eth0 scope link");
+    }
+    // connections from the outside namespace leave from the first client's address
+    ExternalClient c0 = cluster.clients().get(0);
+    for (Node node : cluster.nodes()) {
+      for (IfAddr a : node.addresses()) {
+        if (a.prefix() < 32 && node.gateway() != null && a.network().contains(node.gateway())
+            && done.add("route " + a.network())) {
+          line("  ip -n " + o + " route replace " + a.network() + " dev eth0 proto kernel"
+              + " scope link src " + c0.ip() + "  # leave from " + c0.name() + "'s address");
+        }
+      }
+    }
+  }
+
+  private void buildServers() {
+    line("");
+    line("  # a tiny HTTP server per declared TCP containerPort (answers \"POD CLIENT_IP\")");
+    for (Pod p : cluster.pods()) {
+      if (dp.pod(p).isEmpty()) {
+        continue;
+      }
+      for (ContainerPort cp : p.ports()) {
+        if (cp.protocol() == null || cp.protocol() == Protocol.TCP) {
+          line("  serve " + ns(dp.pod(p).orElseThrow()) + " " + p.name() + " "
+              + cp.containerPort());
+        }
+      }
+    }
+    line("  sleep 0.5");
+  }
+
+  private void footer(String outside) {
+    line("");
+    line("  echo \"lab.sh: built " + cluster.name() + " in ${#NAMESPACES[@]} namespaces"
+        + " (prefix '${P}')\"");
+    Pod client = cluster.pods().stream().filter(p -> dp.pod(p).isPresent())
+        .filter(p -> p.ports().isEmpty()).findFirst()
+        .orElse(cluster.pods().stream().filter(p -> dp.pod(p).isPresent()).findFirst()
+            .orElse(null));
+    Service svc = cluster.services().stream()
+        .filter(s -> !(s.namespace().equals("default") && s.name().equals("kubernetes")))
+        .filter(s -> s.clusterIp() != null && !s.headless() && !s.ports().isEmpty()
+            && s.ports().get(0).protocol() == Protocol.TCP)
+        .findFirst().orElse(null);
+    if (client != null && svc != null) {
+      ServicePort sp = svc.ports().get(0);
+      line("  echo \"try:  ip netns exec ${P}" + podNamespace(client) + " curl -s "
+          + svc.clusterIp() + (sp.port() == 80 ? "" : ":" + sp.port()) + "\"");
+    }
+    if (outside != null) {
+      cluster.services().stream().filter(Service::hasNodePorts).findFirst().ifPresent(s -> {
+        Node n = cluster.nodes().stream().filter(x -> x.internalIp() != null).findFirst()
+            .orElse(null);
+        if (n != null) {
+          line("  echo \"      ip netns exec ${P}" + outside + " curl -s " + n.internalIp() + ":"
+              + s.ports().get(0).nodePort() + "\"");
+        }
+      });
+    }
+    if (client != null) {
+      line("  echo \"      ip netns exec ${P}" + client.nodeName()
+          + " iptables-save -t nat | less;  ip -n ${P}" + podNamespace(client) + " route\"");
+    }
+    line("  echo \"tear down: ./lab.sh down\"");
+  }
+
+  private void linkSetup(String ns, Link l) {
+    line("  ip -n " + ns + " link set " + l.name() + " address " + l.mac() + " mtu " + l.mtu());
+    for (IfAddr a : l.addresses()) {
+      StringBuilder cmd = new StringBuilder("  ip -n " + ns + " addr add " + a);
+      if (a.prefix() < 31) {
+        cmd.append(" brd +");
+      }
+      boolean kernelRoute = l.namespace().routes().stream().anyMatch(r -> r.dev() == l
+          && "kernel".equals(r.proto()) && r.table().equals("main"));
+      if (a.prefix() < 32 && !kernelRoute) {
+        cmd.append(" noprefixroute");
+      }
+      line(cmd.append(" dev ").append(l.name()).toString());
+    }
+    if (l.up()) {
+      line("  ip -n " + ns + " link set " + l.name() + " up");
+    }
+  }
+
+  private String ns(NetNamespace ns) {
+    return "\"${P}" + names.get(ns) + "\"";
+  }
+
+  private void line(String s) {
+    out.append(s).append('\n');
+  }
+}
