@@ -228,7 +228,7 @@ public final class NetnsLab {
     line("");
     line("preflight() {");
     line("  need_root");
-    List<String> tools = new ArrayList<>(List.of("ip", "bridge", "iptables-restore", "python3"));
+    List<String> tools = new ArrayList<>(List.of("ip", "bridge", "iptables-restore", "ss", "python3"));
     if (sim.kubeProxy().mode() == ProxyConfig.Mode.nftables) {
       tools.add("nft");
     }
@@ -284,6 +284,15 @@ public final class NetnsLab {
     line(")");
     line("serve() {");
     line("  ip netns exec \"$1\" python3 -c \"$SERVER\" \"$2\" \"$3\" </dev/null >/dev/null 2>&1 &");
+    line("}");
+    line("# listening NS PORT: waits (up to 5 s) until a server listens on PORT in NS");
+    line("listening() {");
+    line("  local i");
+    line("  for i in $(seq 50); do");
+    line("    if ip netns exec \"$1\" ss -Hltn \"sport = :$2\" | grep -q .; then return 0; fi");
+    line("    sleep 0.1");
+    line("  done");
+    line("  warn \"$1: nothing listens on port $2\"");
     line("}");
     line("");
   }
@@ -514,6 +523,7 @@ public final class NetnsLab {
   private void buildServers() {
     line("");
     line("  # a tiny HTTP server per declared TCP containerPort (answers \"POD CLIENT_IP\")");
+    List<String> waits = new ArrayList<>();
     for (Pod p : cluster.pods()) {
       if (dp.pod(p).isEmpty()) {
         continue;
@@ -522,10 +532,13 @@ public final class NetnsLab {
         if (cp.protocol() == null || cp.protocol() == Protocol.TCP) {
           line("  serve " + ns(dp.pod(p).orElseThrow()) + " " + p.name() + " "
               + cp.containerPort());
+          waits.add(ns(dp.pod(p).orElseThrow()) + " " + cp.containerPort());
         }
       }
     }
-    line("  sleep 0.5");
+    for (String w : waits) {
+      line("  listening " + w);
+    }
   }
 
   private void footer(String outside) {
