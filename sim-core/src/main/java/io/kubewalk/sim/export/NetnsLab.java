@@ -571,7 +571,9 @@ public final class NetnsLab {
     }
     if (client != null) {
       line("  echo \"      ip netns exec ${P}" + client.nodeName()
-          + " iptables-save -t nat | less;  ip -n ${P}" + podNamespace(client) + " route\"");
+          + (sim.kubeProxy().mode() == ProxyConfig.Mode.nftables
+              ? " nft list table ip kube-proxy" : " iptables-save -t nat")
+          + ";  ip -n ${P}" + podNamespace(client) + " route\"");
     }
     line("  echo \"tear down: ./lab.sh down\"");
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.kubewalk.sim.Kubewalk;
 import io.kubewalk.sim.Simulation;
 import io.kubewalk.sim.api.Pod;
+import io.kubewalk.sim.api.ProxyConfig;
 import io.kubewalk.sim.trace.Endpoints;
 import io.kubewalk.sim.trace.Trace;
 import java.io.IOException;
@@ -37,11 +38,17 @@ class RealNetnsLabTest {
   private record Probe(String from, String enter, String realNs, String to, int tries) {}
 
   @ParameterizedTest
-  @ValueSource(strings = {"clusterip", "externaltrafficpolicy-local", "no-endpoints"})
-  void labBuildsBehavesAsTheTracesSayAndTearsDown(String lesson, @TempDir Path dir)
+  @ValueSource(strings = {"clusterip", "externaltrafficpolicy-local", "no-endpoints",
+      "clusterip@nftables"})
+  void labBuildsBehavesAsTheTracesSayAndTearsDown(String lessonAndMode, @TempDir Path dir)
       throws Exception {
     assumeTrue(canRun(), "needs root, iproute2, vxlan, iptables-restore, python3 and curl");
+    String lesson = lessonAndMode.split("@")[0];
     Simulation sim = Kubewalk.lesson(lesson);
+    if (lessonAndMode.contains("@")) {
+      assumeTrue(run("bash", "-c", "command -v nft").code() == 0, "needs nft");
+      sim = sim.withProxyMode(ProxyConfig.Mode.parse(lessonAndMode.split("@")[1]));
+    }
     Path lab = dir.resolve("lab.sh");
     Files.writeString(lab, NetnsLab.script(sim));
     deleteLeftovers();
