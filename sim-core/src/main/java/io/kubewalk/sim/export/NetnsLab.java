@@ -507,6 +507,24 @@ public final class NetnsLab {
     for (String h : onlinkHosts) {
       line("  ip -n " + o + " route add " + h + " dev eth0 scope link");
     }
+    // the cloud load balancer (and whoever routes external IPs) as a route to the first worker
+    Node entry = cluster.nodes().stream().filter(x -> !x.isControlPlane() && x.internalIp() != null)
+        .findFirst().orElse(cluster.nodes().stream().filter(x -> x.internalIp() != null)
+            .findFirst().orElse(null));
+    Set<String> vips = new TreeSet<>();
+    for (Service svc : cluster.services()) {
+      svc.loadBalancerIngress().forEach(ip -> vips.add(ip.toString()));
+      svc.externalIps().forEach(ip -> vips.add(ip.toString()));
+    }
+    if (entry != null && !vips.isEmpty()) {
+      line("  # the load balancer / external IPs reach the cluster through " + entry.name()
+          + " (kubewalk: --enter node/" + entry.name() + "); `ip route replace IP via NODE_IP`"
+          + " picks another node");
+      for (String vip : vips) {
+        line("  ip -n " + o + " route add " + vip + "/32 via " + entry.internalIp() + " dev eth0"
+            + " src " + cluster.clients().get(0).ip());
+      }
+    }
     // connections from the outside namespace leave from the first client's address
     ExternalClient c0 = cluster.clients().get(0);
     for (Node node : cluster.nodes()) {

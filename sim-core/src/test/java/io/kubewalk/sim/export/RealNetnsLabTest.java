@@ -84,7 +84,9 @@ class RealNetnsLabTest {
           new Probe(laptop, "node/node01", outside, "192.168.56.11:30080", 4),
           new Probe(laptop, "node/node02", outside, "192.168.56.12:30080", 4),
           new Probe(laptop, "node/node01", outside, "192.168.56.11:30081", 4),
-          new Probe(laptop, "node/node02", outside, "192.168.56.12:30081", 2));
+          new Probe(laptop, "node/node02", outside, "192.168.56.12:30081", 2),
+          // the lab routes the load balancer's IP to the first worker, node01
+          new Probe(laptop, "node/node01", outside, "198.51.100.11:80", 4));
       case "no-endpoints" -> List.of(
           new Probe("pod/default/client", null, ns(sim, "client"), "10.96.0.90:80", 4),
           new Probe(laptop, "node/node01", outside, "192.168.56.11:30090", 4));
