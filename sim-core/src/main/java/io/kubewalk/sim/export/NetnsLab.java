@@ -158,6 +158,10 @@ public final class NetnsLab {
     }
     for (NetNamespace ns : names.keySet()) {
       for (Link l : ns.links()) {
+        if (l.name().length() > IFNAMSIZ) {
+          throw new IllegalArgumentException("the netns lab cannot name interface " + l.name()
+              + ": longer than " + IFNAMSIZ + " characters");
+        }
         switch (l.kind()) {
           case LOOPBACK, ETHER, VETH, BRIDGE, VXLAN -> { }
           default -> throw new IllegalArgumentException("the netns lab cannot build " + l.name()
@@ -183,7 +187,8 @@ public final class NetnsLab {
         + " real Linux network");
     line("# namespaces (nodes, pods, bridges, veths, VXLAN, routes, kube-proxy's rules), so that"
         + " you can");
-    line("# `ip netns exec` into a pod and run curl, ip route, iptables-save, conntrack -L.");
+    line("# `ip netns exec` into a pod and run curl, ip route, iptables-save, conntrack -L"
+        + " (conntrack-tools).");
     line("#");
     line("#   sudo ./lab.sh up       build it (refuses if a ${KW_LAB_PREFIX:-kw-}* namespace"
         + " exists)");

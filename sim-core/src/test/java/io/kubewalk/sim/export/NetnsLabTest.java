@@ -9,6 +9,8 @@ import io.kubewalk.sim.api.ProxyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,14 @@ class NetnsLabTest {
       try {
         String s = NetnsLab.script(sim);
         assertThat(s).as(info.name()).contains("up() {", "down() {");
+        // the kernel's IFNAMSIZ: interface names have at most 15 characters
+        Matcher m = Pattern.compile("(?:link add|peer name) (\\S+)").matcher(s);
+        int links = 0;
+        while (m.find()) {
+          links++;
+          assertThat(m.group(1)).as(info.name()).hasSizeLessThanOrEqualTo(15);
+        }
+        assertThat(links).as(info.name()).isPositive();
       } catch (IllegalArgumentException e) {
         assertThat(e.getMessage()).as(info.name()).startsWith("the netns lab cannot");
       }
