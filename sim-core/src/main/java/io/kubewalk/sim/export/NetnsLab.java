@@ -345,10 +345,32 @@ public final class NetnsLab {
           line("  ip -n " + n + " link add " + l.name() + " type bridge");
           linkSetup(n, l);
         } else if (l.kind() == Link.Kind.VXLAN) {
+          boolean flood = l.master() != null && l.fdb().isEmpty();
+          if (flood) {
+            line("  # " + l.name() + " is a bridge port without forwarding entries (weave's"
+                + " router floods and learns): here the kernel learns, and floods to every peer");
+          }
           line("  ip -n " + n + " link add " + l.name() + " type vxlan id " + l.vni() + " local "
               + l.vxlanLocal() + " dev " + l.vxlanDevice().name() + " dstport " + l.vxlanPort()
-              + " nolearning");
-          linkSetup(n, l);
+              + (flood ? "" : " nolearning"));
+          int max = l.vxlanDevice().mtu() - 50;
+          if (l.mtu() > max) {
+            line("  # the model's MTU " + l.mtu() + " is an Open vSwitch port's; a Linux vxlan on "
+                + l.vxlanDevice().name() + " allows at most " + max);
+          }
+          linkSetup(n, l, Math.min(l.mtu(), max));
+          if (flood) {
+            for (NetNamespace other : dp.nodes().values()) {
+              other.link(l.name()).filter(o -> o != l && o.kind() == Link.Kind.VXLAN)
+                  .ifPresent(o -> line("  bridge -n " + n + " fdb append 00:00:00:00:00:00 dev "
+                      + l.name() + " dst " + o.vxlanLocal() + " self permanent"));
+            }
+          }
+        }
+      }
+      for (Link l : ns.links()) {
+        if (l.kind() != Link.Kind.VETH && l.master() != null) {
+          line("  ip -n " + n + " link set " + l.name() + " master " + l.master().name());
         }
       }
       i++;
@@ -568,41 +590,60 @@ public final class NetnsLab {
     line("");
     line("  echo \"lab.sh: built " + cluster.name() + " in ${#NAMESPACES[@]} namespaces"
         + " (prefix '${P}')\"");
-    Pod client = cluster.pods().stream().filter(p -> dp.pod(p).isPresent())
-        .filter(p -> p.ports().isEmpty()).findFirst()
-        .orElse(cluster.pods().stream().filter(p -> dp.pod(p).isPresent()).findFirst()
-            .orElse(null));
+    Pod client = cluster.pods().stream()
+        .filter(p -> dp.pod(p).isPresent() && p.ports().isEmpty()
+            && !p.namespace().equals("kube-system"))
+        .findFirst().orElse(null);
+    Node worker = cluster.nodes().stream().filter(x -> !x.isControlPlane()).findFirst()
+        .orElse(cluster.nodes().isEmpty() ? null : cluster.nodes().get(0));
+    if (worker == null) {
+      line("  echo \"tear down: ./lab.sh down\"");
+      return;
+    }
+    String from = client != null ? podNamespace(client) : nodeNamespace(worker.name());
+    String node = client != null ? client.nodeName() : worker.name();
     Service svc = cluster.services().stream()
         .filter(s -> !(s.namespace().equals("default") && s.name().equals("kubernetes")))
         .filter(s -> s.clusterIp() != null && !s.headless() && !s.ports().isEmpty()
             && s.ports().get(0).protocol() == Protocol.TCP)
         .findFirst().orElse(null);
-    if (client != null && svc != null) {
+    String prompt = "try: ";
+    if (svc != null) {
       ServicePort sp = svc.ports().get(0);
-      line("  echo \"try:  ip netns exec ${P}" + podNamespace(client) + " curl -s "
-          + svc.clusterIp() + (sp.port() == 80 ? "" : ":" + sp.port()) + "\"");
+      line("  echo \"" + prompt + " ip netns exec ${P}" + from + " curl -s " + svc.clusterIp()
+          + (sp.port() == 80 ? "" : ":" + sp.port()) + "\"");
+      prompt = "     ";
+    } else {
+      Pod server = cluster.pods().stream().filter(p -> dp.pod(p).isPresent()
+          && p.ports().stream().anyMatch(cp -> cp.protocol() == null
+              || cp.protocol() == Protocol.TCP) && !p.namespace().equals("kube-system"))
+          .findFirst().orElse(null);
+      if (server != null) {
+        line("  echo \"" + prompt + " ip netns exec ${P}" + from + " curl -s " + server.podIp()
+            + ":" + server.ports().get(0).containerPort() + "\"");
+        prompt = "     ";
+      }
     }
-    if (outside != null) {
-      cluster.services().stream().filter(Service::hasNodePorts).findFirst().ifPresent(s -> {
-        Node n = cluster.nodes().stream().filter(x -> x.internalIp() != null).findFirst()
-            .orElse(null);
-        if (n != null) {
-          line("  echo \"      ip netns exec ${P}" + outside + " curl -s " + n.internalIp() + ":"
-              + s.ports().get(0).nodePort() + "\"");
-        }
-      });
+    if (outside != null && worker.internalIp() != null) {
+      String w = worker.internalIp().toString();
+      cluster.services().stream().flatMap(s -> s.ports().stream())
+          .filter(sp -> sp.nodePort() != null && sp.protocol() == Protocol.TCP).findFirst()
+          .ifPresent(sp -> line("  echo \"      ip netns exec ${P}" + outside + " curl -s " + w
+              + ":" + sp.nodePort() + "\""));
     }
-    if (client != null) {
-      line("  echo \"      ip netns exec ${P}" + client.nodeName()
-          + (sim.kubeProxy().mode() == ProxyConfig.Mode.nftables
-              ? " nft list table ip kube-proxy" : " iptables-save -t nat")
-          + ";  ip -n ${P}" + podNamespace(client) + " route\"");
-    }
+    line("  echo \"      ip netns exec ${P}" + node
+        + (sim.kubeProxy().mode() == ProxyConfig.Mode.nftables
+            ? " nft list table ip kube-proxy" : " iptables-save -t nat")
+        + ";  ip -n ${P}" + from + " route\"");
     line("  echo \"tear down: ./lab.sh down\"");
   }
 
   private void linkSetup(String ns, Link l) {
-    line("  ip -n " + ns + " link set " + l.name() + " address " + l.mac() + " mtu " + l.mtu());
+    linkSetup(ns, l, l.mtu());
+  }
+
+  private void linkSetup(String ns, Link l, int mtu) {
+    line("  ip -n " + ns + " link set " + l.name() + " address " + l.mac() + " mtu " + mtu);
     for (IfAddr a : l.addresses()) {
       StringBuilder cmd = new StringBuilder("  ip -n " + ns + " addr add " + a);
       if (a.prefix() < 31) {
