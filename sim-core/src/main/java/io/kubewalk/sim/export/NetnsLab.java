@@ -53,19 +53,39 @@ public final class NetnsLab {
   private static final Pattern NFACCT = Pattern.compile("--nfacct-name\\s+(\\S+)");
   private static final int IFNAMSIZ = 15;
 
-  /** The HTTP server every pod runs: argv is NAME PORT; it answers "NAME CLIENT_IP\n". */
+  /**
+   * The pods' HTTP servers, all in one python3 process: argv is HOME_NS then NS NAME PORT
+   * triples. It enters each pod's namespace (setns) to listen there, so that the socket belongs
+   * to the pod; returns once every socket listens and serves on in HOME_NS (where {@code down}
+   * finds it); answers every request with "NAME CLIENT_IP\n".
+   */
   private static final String SERVER = String.join("\n",
-      "import http.server,sys",
-      "name,port=sys.argv[1],int(sys.argv[2])",
-      "class H(http.server.BaseHTTPRequestHandler):",
-      "  def do_GET(s):",
-      "    b=('%s %s\\n'%(name,s.client_address[0])).encode()",
-      "    s.send_response(200);s.send_header('Content-Length',str(len(b)));s.end_headers()",
-      "    s.wfile.write(b)",
-      "  def log_message(s,*a):",
-      "    pass",
-      "http.server.ThreadingHTTPServer.allow_reuse_address=True",
-      "http.server.ThreadingHTTPServer(('',port),H).serve_forever()");
+      "import ctypes,os,select,socket,sys,threading",
+      "libc=ctypes.CDLL(None,use_errno=True)",
+      "def enter(ns):",
+      "  fd=os.open('/var/run/netns/'+ns,os.O_RDONLY)",
+      "  if libc.setns(fd,0x40000000)!=0: sys.exit('setns %s: %s'%(ns,os.strerror(ctypes.get_errno())))",
+      "  os.close(fd)",
+      "socks={}",
+      "a=sys.argv[2:]",
+      "for i in range(0,len(a),3):",
+      "  enter(a[i])",
+      "  s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)",
+      "  s.bind(('',int(a[i+2])));s.listen(64);socks[s]=a[i+1]",
+      "enter(sys.argv[1])",
+      "if os.fork(): os._exit(0)",
+      "os.setsid();n=os.open(os.devnull,os.O_RDWR)",
+      "for f in (0,1,2): os.dup2(n,f)",
+      "def answer(c,a,name):",
+      "  try:",
+      "    c.settimeout(5);c.recv(4096);b=('%s %s\\n'%(name,a[0])).encode()",
+      "    c.sendall(b'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: '",
+      "      +str(len(b)).encode()+b'\\r\\n\\r\\n'+b)",
+      "  except OSError: pass",
+      "  c.close()",
+      "while True:",
+      "  for s in select.select(list(socks),[],[])[0]:",
+      "    c,a=s.accept();threading.Thread(target=answer,args=(c,a,socks[s]),daemon=True).start()");
 
   private final Simulation sim;
   private final Dataplane dp;
@@ -198,7 +218,7 @@ public final class NetnsLab {
     line("#");
     line("# Namespaces: " + (outside == null ? "" : "kw-" + outside + " (outside: gateway and"
         + " clients), ") + "kw-underlay (switch br0), kw-NODE, kw-NODE-POD.");
-    line("# Every pod with a TCP containerPort runs a python3 HTTP server on it that answers"
+    line("# Every pod with a TCP containerPort gets an HTTP server on it (python3) that answers"
         + " \"POD CLIENT_IP\".");
     line("# Needs root, iproute2 (ip, bridge), iptables-restore" + (sim.kubeProxy().mode()
         == ProxyConfig.Mode.nftables ? ", nft" : "") + ", python3; optional: nfacct,"
@@ -233,7 +253,7 @@ public final class NetnsLab {
     line("");
     line("preflight() {");
     line("  need_root");
-    List<String> tools = new ArrayList<>(List.of("ip", "bridge", "iptables-restore", "ss", "python3"));
+    List<String> tools = new ArrayList<>(List.of("ip", "bridge", "iptables-restore", "python3"));
     if (sim.kubeProxy().mode() == ProxyConfig.Mode.nftables) {
       tools.add("nft");
     }
@@ -282,23 +302,11 @@ public final class NetnsLab {
     line("}");
     line("counter() { if command -v nfacct >/dev/null; then ip netns exec \"$1\" nfacct add \"$2\";"
         + " fi; }");
-    line("# serve NS NAME PORT: an HTTP server that answers \"NAME CLIENT_IP\"");
+    line("# the pods' servers: python3 -c \"$SERVER\" HOME_NS NS NAME PORT...; see up()");
     line("SERVER=$(cat <<'PY'");
     line(SERVER);
     line("PY");
     line(")");
-    line("serve() {");
-    line("  ip netns exec \"$1\" python3 -c \"$SERVER\" \"$2\" \"$3\" </dev/null >/dev/null 2>&1 &");
-    line("}");
-    line("# listening NS PORT: waits (up to 5 s) until a server listens on PORT in NS");
-    line("listening() {");
-    line("  local i");
-    line("  for i in $(seq 50); do");
-    line("    if ip netns exec \"$1\" ss -Hltn \"sport = :$2\" | grep -q .; then return 0; fi");
-    line("    sleep 0.1");
-    line("  done");
-    line("  warn \"$1: nothing listens on port $2\"");
-    line("}");
     line("");
   }
 
@@ -567,22 +575,26 @@ public final class NetnsLab {
 
   private void buildServers() {
     line("");
-    line("  # a tiny HTTP server per declared TCP containerPort (answers \"POD CLIENT_IP\")");
-    List<String> waits = new ArrayList<>();
+    List<String> triples = new ArrayList<>();
     for (Pod p : cluster.pods()) {
       if (dp.pod(p).isEmpty()) {
         continue;
       }
       for (ContainerPort cp : p.ports()) {
         if (cp.protocol() == null || cp.protocol() == Protocol.TCP) {
-          line("  serve " + ns(dp.pod(p).orElseThrow()) + " " + p.name() + " "
-              + cp.containerPort());
-          waits.add(ns(dp.pod(p).orElseThrow()) + " " + cp.containerPort());
+          triples.add(ns(dp.pod(p).orElseThrow()) + " " + p.name() + " " + cp.containerPort());
         }
       }
     }
-    for (String w : waits) {
-      line("  listening " + w);
+    if (triples.isEmpty()) {
+      return;
+    }
+    line("  # an HTTP server on every declared TCP containerPort, answering \"POD CLIENT_IP\": one");
+    line("  # python3 process listens in each pod's namespace (see ss -ltnp there), returns once all");
+    line("  # listen, and lives on in ${P}underlay, where `down` stops it");
+    line("  python3 -c \"$SERVER\" \"${P}underlay\" \\");
+    for (int i = 0; i < triples.size(); i++) {
+      line("    " + triples.get(i) + (i < triples.size() - 1 ? " \\" : ""));
     }
   }
 

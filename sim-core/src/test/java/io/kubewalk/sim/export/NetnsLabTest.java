@@ -27,7 +27,8 @@ class NetnsLabTest {
                 + " \"${P}node01\"",
             "type vxlan id 1 local 192.168.56.11 dev eth0 dstport 8472 nolearning",
             "type bridge_slave hairpin on", "rules \"${P}node01\" <<'RULES'",
-            "-A KUBE-SERVICES -d 10.96.0.80/32", "serve \"${P}node01-web-1\" web-1 80",
+            "-A KUBE-SERVICES -d 10.96.0.80/32", "python3 -c \"$SERVER\" \"${P}underlay\"",
+            "    \"${P}node01-web-1\" web-1 80",
             "ip -n \"${P}laptop\" addr add 192.168.56.1/24 dev eth0",
             "ip -n \"${P}laptop\" addr add 203.0.113.7/32 dev eth0",
             "try:  ip netns exec ${P}node01-client curl -s 10.96.0.80\"");
@@ -57,6 +58,14 @@ class NetnsLabTest {
         assertThat(e.getMessage()).as(info.name()).startsWith("the netns lab cannot");
       }
     }
+  }
+
+  @Test
+  void weavesOverlayPortFloodsToItsPeersWithAnMtuLinuxAccepts() {
+    String s = NetnsLab.script(Kubewalk.lesson("kubeadm-weave"));
+    assertThat(s).contains("link add vxlan-6784 type vxlan id 0 local ",
+        "fdb append 00:00:00:00:00:00 dev vxlan-6784 dst ", "link set vxlan-6784 master weave")
+        .contains("link set vxlan-6784 address ").doesNotContain("mtu 65535");
   }
 
   @Test
