@@ -225,4 +225,17 @@ class CliTest {
     assertThat(unwritable.code()).isEqualTo(2);
     assertThat(unwritable.err()).startsWith("kubewalk: cannot write no/such/dir/gen.yaml: ");
   }
+
+  @Test
+  void exportNetnsWritesAnExecutableLabScript(@TempDir Path dir) throws IOException {
+    Path lab = dir.resolve("lab.sh");
+    Run r = run("export", "-s", "clusterip", "netns", "-o", lab.toString());
+    assertThat(r.code()).isZero();
+    assertThat(Files.isExecutable(lab)).isTrue();
+    assertThat(Files.readString(lab)).startsWith("#!/usr/bin/env bash\n# kubewalk lab: clusterip")
+        .isEqualTo(run("export", "-s", "clusterip", "netns").out());
+    Run ipvs = run("export", "-s", "clusterip", "--proxy-mode", "ipvs", "netns");
+    assertThat(ipvs.code()).isEqualTo(2);
+    assertThat(ipvs.err()).startsWith("kubewalk: the netns lab cannot build kube-proxy's IPVS");
+  }
 }

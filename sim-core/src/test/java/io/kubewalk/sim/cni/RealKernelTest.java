@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.kubewalk.sim.Kubewalk;
 import io.kubewalk.sim.Simulation;
 import io.kubewalk.sim.api.Pod;
-import io.kubewalk.sim.net.IfAddr;
+import io.kubewalk.sim.export.NetnsLab;
 import io.kubewalk.sim.net.ns.Link;
 import io.kubewalk.sim.net.ns.NetNamespace;
-import io.kubewalk.sim.net.ns.Route;
 import io.kubewalk.sim.shell.iproute.IpCommand;
 import io.kubewalk.sim.trace.Endpoints;
 import io.kubewalk.sim.trace.Step;
@@ -17,6 +16,8 @@ import io.kubewalk.sim.trace.Trace;
 import io.kubewalk.sim.trace.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +32,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Builds a lesson's nodes and pods as real Linux network namespaces (names start with "kw-rk-"),
- * joined by an underlay bridge, and checks that the real kernel agrees with kubewalk: {@code ip
+ * joined by an underlay bridge, with the script {@code kubewalk export netns} writes
+ * ({@link NetnsLab}), and checks that the real kernel agrees with kubewalk: {@code ip
  * route get} for every pod pair, in every pod and on every node, prints exactly what kubewalk
  * prints, and a real TCP connection increments the counters of the devices the trace names.
- * Needs root, iproute2 and VXLAN; skipped with a message otherwise. Everything created is removed,
+ * Needs root, iproute2, VXLAN, python3 and curl; skipped with a message otherwise. Everything created is removed,
  * also on failure, and no packet leaves the namespaces made here.
  */
 class RealKernelTest {
@@ -43,7 +45,8 @@ class RealKernelTest {
   private static final String PREFIX = "kw-rk" + ProcessHandle.current().pid() % 1000 + "-";
 
   private final Map<NetNamespace, String> names = new LinkedHashMap<>();
-  private final List<String> created = new ArrayList<>();
+  private Path lab;
+  private boolean created;
 
   @ParameterizedTest
   @ValueSource(strings = {"nodeport-vs-clusterip", "flannel-host-gw"})
@@ -53,7 +56,7 @@ class RealKernelTest {
     Dataplane dp = sim.dataplane();
     cleanupLeftovers();
     try {
-      build(dp);
+      build(sim);
       List<Pod> pods = sim.cluster().pods().stream()
           .filter(p -> !p.hostNetwork() && dp.pod(p).isPresent()).toList();
       List<NetNamespace> sources = new ArrayList<>(dp.nodes().values());
@@ -86,9 +89,8 @@ class RealKernelTest {
   @Test
   void serviceConnectionsAgreeWithTheRealKernel() throws Exception {
     assumeTrue(canBuildNamespaces(), "needs root, iproute2 and vxlan (ip netns, veth, bridge)");
-    assumeTrue(Stream.of("/usr/sbin/iptables-restore", "/usr/sbin/nfacct")
-        .allMatch(t -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(t))),
-        "needs iptables-restore and nfacct");
+    assumeTrue(Stream.of("/usr/sbin/iptables-restore", "/usr/bin/curl")
+        .allMatch(t -> Files.isExecutable(Path.of(t))), "needs iptables-restore and curl");
     Simulation sim;
     try (var in = getClass().getResourceAsStream("/io/kubewalk/sim/proxy/services.yaml")) {
       sim = Kubewalk.fromYaml("services.yaml", new String(in.readAllBytes(),
@@ -96,39 +98,12 @@ class RealKernelTest {
     }
     Dataplane dp = sim.dataplane();
     cleanupLeftovers();
-    List<Process> servers = new ArrayList<>();
     try {
-      build(dp);
-      for (Map.Entry<String, NetNamespace> n : dp.nodes().entrySet()) {
-        String ns = names.get(n.getValue());
-        sh("ip", "netns", "exec", ns, "nfacct", "add", "ct_state_invalid_dropped_pkts");
-        sh("ip", "netns", "exec", ns, "nfacct", "add", "localhost_nps_accepted_pkts");
-        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1");
-        // the kernel rate-limits ICMP errors per destination (1/s): sixteen quick REJECTs
-        // would otherwise look like timeouts
-        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0");
-        shIn(sim.exec(n.getKey(), "iptables-save").out(), "ip", "netns", "exec", ns,
-            "iptables-restore");
-      }
-      String ext = PREFIX + "ext";
-      netns(ext);
-      sh("ip", "-n", PREFIX + "underlay", "link", "add", "kw-rk-ext", "type", "veth", "peer",
-          "name", "eth0", "netns", ext);
-      sh("ip", "-n", PREFIX + "underlay", "link", "set", "kw-rk-ext", "master", "br0", "up");
-      sh("ip", "-n", ext, "addr", "add", "192.168.56.1/24", "dev", "eth0");
-      sh("ip", "-n", ext, "addr", "add", "203.0.113.7/32", "dev", "eth0");
-      sh("ip", "-n", ext, "link", "set", "eth0", "up");
-      for (String pod : List.of("web-a", "web-b", "solo")) {
-        Pod p = sim.cluster().pod("default", pod).orElseThrow();
-        int port = pod.equals("solo") ? 80 : 8080;
-        servers.add(new ProcessBuilder("ip", "netns", "exec", names.get(dp.pod(p).orElseThrow()),
-            "python3", "-c", "import socket\ns=socket.socket()\n"
-                + "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
-                + "s.bind(('0.0.0.0'," + port + "));s.listen(64);s.settimeout(60)\n"
-                + "while True:\n c,a=s.accept();c.sendall(('" + pod + " '+a[0]).encode());"
-                + "c.close()").redirectErrorStream(true).start());
-      }
-      Thread.sleep(500);
+      // the lab loads every node's iptables-save into the real iptables-restore, gives the
+      // outside namespace (laptop) the gateway 192.168.56.1 and 203.0.113.7, and runs an HTTP
+      // server answering "POD CLIENT_IP" on each declared TCP port (web-a/b 8080, solo 80)
+      build(sim);
+      String ext = PREFIX + NetnsLab.outsideNamespace(sim.cluster());
       String client = names.get(dp.pod(sim.cluster().pod("default", "client").orElseThrow())
           .orElseThrow());
       String solo = names.get(dp.pod(sim.cluster().pod("default", "solo").orElseThrow())
@@ -140,7 +115,6 @@ class RealKernelTest {
       compare(sim, "pod/default/solo", null, solo, null, "10.96.100.20", 80);
       compare(sim, "pod/default/client", null, client, null, "10.96.100.16", 80);
     } finally {
-      servers.forEach(Process::destroyForcibly);
       cleanup();
     }
   }
@@ -165,7 +139,10 @@ class RealKernelTest {
     String script = "import socket\nfor i in range(16):\n"
         + " c=socket.socket();c.settimeout(1.0)\n"
         + (bindSrc == null ? "" : " c.bind(('" + bindSrc + "',0))\n")
-        + " try:\n  c.connect(('" + dst + "'," + port + "));print(c.recv(64).decode())\n"
+        + " try:\n  c.connect(('" + dst + "'," + port + "))\n"
+        + "  c.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n');d=b''\n"
+        + "  while True:\n   k=c.recv(4096)\n   if not k: break\n   d+=k\n"
+        + "  print(d.split(b'\\r\\n\\r\\n',1)[1].decode().strip())\n"
         + " except ConnectionRefusedError:\n  print('REFUSED')\n"
         + " except OSError:\n  print('TIMEOUT')\n"
         + " c.close()\n";
@@ -184,21 +161,10 @@ class RealKernelTest {
     Trace t = sim.trace("pod/default/client", "pod/" + server.key() + ":" + port + "/tcp", 0);
     assertThat(t.verdict()).isEqualTo(Verdict.DELIVERED);
     Map<String, Long> before = counters(dp);
-    String serverNs = names.get(dp.pod(server).orElseThrow());
-    Process listener = new ProcessBuilder("ip", "netns", "exec", serverNs, "python3", "-c",
-        "import socket;s=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);"
-            + "s.bind(('" + server.podIp() + "'," + port + "));s.listen();s.settimeout(10);"
-            + "c,_=s.accept();c.sendall(b'kw');c.close()").redirectErrorStream(true).start();
-    try {
-      Thread.sleep(400);
-      String got = sh("ip", "netns", "exec", names.get(dp.pod(client).orElseThrow()), "python3",
-          "-c", "import socket;c=socket.create_connection(('" + server.podIp() + "'," + port
-              + "),timeout=5);print(c.recv(2).decode())");
-      assertThat(got.strip()).isEqualTo("kw");
-    } finally {
-      listener.waitFor(10, TimeUnit.SECONDS);
-      listener.destroyForcibly();
-    }
+    // the lab's HTTP server on the pod's declared port answers "POD CLIENT_IP"
+    String got = sh("ip", "netns", "exec", names.get(dp.pod(client).orElseThrow()), "curl", "-s",
+        "-m", "5", "http://" + server.podIp() + ":" + port + "/");
+    assertThat(got.strip()).isEqualTo(server.name() + " " + client.podIp());
     Map<String, Long> after = counters(dp);
     for (Step s : t.steps()) {
       if (s.device() == null || s.netns().equals("node-network")) {
@@ -231,137 +197,37 @@ class RealKernelTest {
 
   // ---- building the lesson in real namespaces --------------------------------------------
 
-  private void build(Dataplane dp) throws IOException, InterruptedException {
-    String underlay = PREFIX + "underlay";
-    netns(underlay);
-    sh("ip", "-n", underlay, "link", "add", "br0", "type", "bridge");
-    sh("ip", "-n", underlay, "link", "set", "br0", "up");
-    int i = 0;
-    for (NetNamespace ns : dp.nodes().values()) {
-      String name = PREFIX + "n" + i++;
-      names.put(ns, name);
-      netns(name);
+  /**
+   * Builds the scenario with the script {@code kubewalk export netns} writes (nodes, pods,
+   * underlay, routes, iptables rules, the outside namespace and a server per pod port), so that
+   * this test and the lab share one builder.
+   */
+  private void build(Simulation sim) throws IOException, InterruptedException {
+    Dataplane dp = sim.dataplane();
+    Path script = Files.createTempFile("kw-lab", ".sh");
+    try {
+      Files.writeString(script, NetnsLab.script(sim));
+      lab = script;
+      created = true;
+      ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "up");
+      pb.environment().put("KW_LAB_PREFIX", PREFIX);
+      Process p = pb.redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException("lab.sh up failed: " + out);
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      Files.deleteIfExists(script);
+      lab = null;
+      throw e;
     }
-    int p = 0;
-    for (NetNamespace ns : dp.nodes().values()) {
-      for (Link l : ns.links()) {
-        if (l.kind() == Link.Kind.VETH && l.peer() != null && !names.containsKey(
-            l.peer().namespace())) {
-          names.put(l.peer().namespace(), PREFIX + "p" + p++);
-          netns(names.get(l.peer().namespace()));
-        }
-      }
+    dp.nodes().forEach((node, ns) -> names.put(ns, PREFIX + NetnsLab.nodeNamespace(node)));
+    for (Pod p : sim.cluster().pods()) {
+      dp.pod(p).ifPresent(ns -> names.put(ns, PREFIX + NetnsLab.podNamespace(p)));
     }
-    int u = 0;
-    for (NetNamespace ns : dp.nodes().values()) {
-      String n = names.get(ns);
-      sh("ip", "netns", "exec", n, "sysctl", "-qw", "net.ipv4.ip_forward="
-          + ns.sysctl("net.ipv4.ip_forward"));
-      for (Link l : ns.links()) {
-        if (l.kind() == Link.Kind.ETHER) {
-          String outside = "kw-rk-u" + u++;
-          sh("ip", "-n", underlay, "link", "add", outside, "type", "veth", "peer", "name",
-              l.name(), "netns", n);
-          sh("ip", "-n", underlay, "link", "set", outside, "master", "br0", "up");
-          linkSetup(n, l);
-        }
-      }
-      for (Link l : ns.links()) {
-        if (l.kind() == Link.Kind.BRIDGE) {
-          sh("ip", "-n", n, "link", "add", l.name(), "type", "bridge");
-          linkSetup(n, l);
-        } else if (l.kind() == Link.Kind.VXLAN) {
-          sh("ip", "-n", n, "link", "add", l.name(), "type", "vxlan", "id",
-              String.valueOf(l.vni()), "local", l.vxlanLocal().toString(), "dev",
-              l.vxlanDevice().name(), "dstport", String.valueOf(l.vxlanPort()), "nolearning");
-          linkSetup(n, l);
-        }
-      }
-    }
-    for (NetNamespace ns : dp.nodes().values()) {
-      String n = names.get(ns);
-      for (Link l : ns.links()) {
-        if (l.kind() == Link.Kind.VETH) {
-          String pn = names.get(l.peer().namespace());
-          sh("ip", "-n", n, "link", "add", l.name(), "type", "veth", "peer", "name",
-              l.peer().name(), "netns", pn);
-          linkSetup(n, l);
-          linkSetup(pn, l.peer());
-          if (l.master() != null) {
-            sh("ip", "-n", n, "link", "set", l.name(), "master", l.master().name());
-            if (l.hairpin()) {
-              sh("ip", "-n", n, "link", "set", l.name(), "type", "bridge_slave", "hairpin", "on");
-            }
-          }
-        }
-      }
-    }
-    for (Map.Entry<NetNamespace, String> e : names.entrySet()) {
-      NetNamespace ns = e.getKey();
-      for (Route r : ns.routes()) {
-        if (r.table().equals("main") && !"kernel".equals(r.proto())) {
-          List<String> cmd = new ArrayList<>(List.of("ip", "-n", e.getValue(), "route", "add",
-              r.dst().toString()));
-          if (r.via() != null) {
-            cmd.addAll(List.of("via", r.via().toString()));
-          }
-          cmd.addAll(List.of("dev", r.dev().name()));
-          if (r.proto() != null) {
-            cmd.addAll(List.of("proto", r.proto()));
-          }
-          if (!r.scope().equals("global")) {
-            cmd.addAll(List.of("scope", r.scope()));
-          }
-          if (r.src() != null) {
-            cmd.addAll(List.of("src", r.src().toString()));
-          }
-          if (r.onlink()) {
-            cmd.add("onlink");
-          }
-          sh(cmd.toArray(String[]::new));
-        }
-      }
-      for (NetNamespace.Neighbour nb : ns.neighbours()) {
-        sh("ip", "-n", e.getValue(), "neigh", "add", nb.ip().toString(), "lladdr", nb.mac(),
-            "dev", nb.dev().name(), "nud", "permanent");
-      }
-      for (Link l : ns.links()) {
-        for (Link.Fdb f : l.fdb()) {
-          if (f.dst() != null) {
-            sh("bridge", "-n", e.getValue(), "fdb", "append", f.mac(), "dev", l.name(), "dst",
-                f.dst().toString(), "self", "permanent");
-          }
-        }
-      }
-    }
-  }
-
-  private void linkSetup(String ns, Link l) throws IOException, InterruptedException {
-    sh("ip", "-n", ns, "link", "set", l.name(), "address", l.mac(), "mtu",
-        String.valueOf(l.mtu()));
-    for (IfAddr a : l.addresses()) {
-      List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns, "addr", "add", a.toString()));
-      if (a.prefix() < 31) {
-        cmd.addAll(List.of("brd", "+"));
-      }
-      boolean kernelRoute = l.namespace().routes().stream().anyMatch(r -> r.dev() == l
-          && "kernel".equals(r.proto()) && r.table().equals("main"));
-      if (a.prefix() < 32 && !kernelRoute) {
-        cmd.add("noprefixroute");
-      }
-      cmd.addAll(List.of("dev", l.name()));
-      sh(cmd.toArray(String[]::new));
-    }
-    sh("ip", "-n", ns, "link", "set", l.name(), "up");
   }
 
   // ---- process plumbing ----------------------------------------------------------------------
-
-  private void netns(String name) throws IOException, InterruptedException {
-    sh("ip", "netns", "add", name);
-    created.add(name);
-    sh("ip", "-n", name, "link", "set", "lo", "up");
-  }
 
   private static boolean canBuildNamespaces() {
     try {
@@ -378,7 +244,8 @@ class RealKernelTest {
           "id", "1", "dstport", "8472").start();
       boolean ok = v.waitFor() == 0;
       new ProcessBuilder("ip", "netns", "del", PREFIX + "probe").start().waitFor();
-      return ok && new ProcessBuilder("python3", "-c", "1").start().waitFor() == 0;
+      return ok && new ProcessBuilder("python3", "-c", "1").start().waitFor() == 0
+          && new ProcessBuilder("bash", "-c", "command -v curl ss bridge").start().waitFor() == 0;
     } catch (IOException | InterruptedException e) {
       return false;
     }
@@ -394,19 +261,15 @@ class RealKernelTest {
   }
 
   private void cleanup() throws IOException, InterruptedException {
-    for (String n : created) {
-      new ProcessBuilder("ip", "netns", "del", n).start().waitFor();
+    if (lab != null) {
+      ProcessBuilder pb = new ProcessBuilder("bash", lab.toString(), "down");
+      pb.environment().put("KW_LAB_PREFIX", PREFIX);
+      pb.redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+      Files.deleteIfExists(lab);
+      lab = null;
     }
-  }
-
-  private static void shIn(String input, String... cmd) throws IOException,
-      InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " failed: " + out);
+    if (created) {
+      cleanupLeftovers();
     }
   }
 
