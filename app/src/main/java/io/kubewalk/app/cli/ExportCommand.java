@@ -3,6 +3,7 @@ package io.kubewalk.app.cli;
 import io.kubewalk.sim.Simulation;
 import io.kubewalk.sim.export.GraphExport;
 import io.kubewalk.sim.export.NetnsLab;
+import io.kubewalk.sim.export.Pcap;
 import io.kubewalk.sim.trace.Endpoints;
 import io.kubewalk.sim.trace.Trace;
 import java.io.IOException;
@@ -29,13 +30,14 @@ import picocli.CommandLine.Model.CommandSpec;
             + " ip netns exec kw-node01-client curl -s 10.96.0.80; sudo ./lab.sh down."})
 final class ExportCommand implements Callable<Integer> {
 
-  enum Format { dot, graphml, netns }
+  enum Format { dot, graphml, netns, pcap }
 
   @Spec CommandSpec spec;
   @Mixin ScenarioOptions scenario;
   @Mixin ProxyModeOption proxyMode;
 
-  @Parameters(index = "0", paramLabel = "FORMAT", description = "dot, graphml or netns")
+  @Parameters(index = "0", paramLabel = "FORMAT",
+      description = "dot, graphml, netns, or pcap (a trace's packets: needs --from, --to, -o)")
   Format format;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -48,6 +50,15 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "T", description = "... to T.")
   String to;
 
+  @Option(names = "--enter", paramLabel = "node/NAME", description = "With --from ip/ADDR.")
+  String enter;
+
+  @Option(names = "--reply", description = "pcap: the reply's packets too.")
+  boolean reply;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the trace.")
+  long seed;
+
   @Override
   public Integer call() throws IOException {
     Simulation sim = proxyMode.apply(scenario.load());
@@ -57,10 +68,24 @@ final class ExportCommand implements Callable<Integer> {
     }
     if (from != null) {
       try {
-        trace = sim.trace(Endpoints.parseFrom(from, null), Endpoints.parseTo(to), 0);
+        trace = sim.trace(Endpoints.parseFrom(from, enter), Endpoints.parseTo(to), seed, reply);
       } catch (IllegalArgumentException e) {
         throw new KubewalkCommand.UserError(e.getMessage());
       }
+    }
+    if (format == Format.pcap) {
+      if (trace == null || output == null) {
+        throw new KubewalkCommand.UserError("export pcap needs --from, --to and -o FILE (a"
+            + " pcapng capture of that trace)");
+      }
+      try {
+        Files.write(output, Pcap.bytes(trace, sim.dataplane()));
+      } catch (IOException e) {
+        throw new KubewalkCommand.UserError("cannot write " + output + ": " + e.getMessage());
+      }
+      spec.commandLine().getErr().println("kubewalk: wrote " + output + " (" + trace.verdict()
+          + "; open it with wireshark or tshark -d udp.port==8472,vxlan -r " + output + ")");
+      return 0;
     }
     String text;
     if (format == Format.netns) {

@@ -38,4 +38,18 @@ class TracePcapTest {
     assertThat(r.err()).isEqualTo("kubewalk: cannot write pcap file " + f
         + ": no such directory\n");
   }
+
+  @Test
+  void exportPcapWritesTheTraceAndNeedsAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path f = dir.resolve("c.pcapng");
+    CliTest.Run r = CliTest.run("export", "-s", "clusterip", "pcap", "--from",
+        "pod/default/client", "--to", "svc/default/web:80", "--reply", "-o", f.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    byte[] b = java.nio.file.Files.readAllBytes(f);
+    assertThat(b.length).isGreaterThan(1000);
+    assertThat(b[0] & 0xff).isEqualTo(0x0a);
+    CliTest.Run missing = CliTest.run("export", "-s", "clusterip", "pcap");
+    assertThat(missing.code()).isEqualTo(2);
+  }
 }
