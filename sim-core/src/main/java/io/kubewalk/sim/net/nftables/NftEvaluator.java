@@ -61,7 +61,17 @@ public final class NftEvaluator {
   public NftEvaluator(NftTable table, Set<Ip> localAddresses) {
     this.table = table;
     this.localAddresses = Set.copyOf(localAddresses);
+    for (NftChain c : table.chains()) {
+      if (c.base() != null) {
+        baseChains.computeIfAbsent(c.base().hook(), k -> new ArrayList<>()).add(c);
+      }
+    }
+    baseChains.values().forEach(l -> l.sort(
+        Comparator.comparingInt((NftChain c) -> c.base().priority())));
   }
+
+  /** The table's base chains per hook, in priority order (the table does not change). */
+  private final java.util.Map<String, List<NftChain>> baseChains = new java.util.HashMap<>();
 
   private boolean isLocal(Ip ip) {
     return ip.isLoopback() || localAddresses.contains(ip);
@@ -138,15 +148,10 @@ public final class NftEvaluator {
 
   private End runHook(Walk w, String hook) {
     w.hook = hook;
-    List<NftChain> bases = new ArrayList<>();
-    for (NftChain c : table.chains()) {
-      if (c.base() != null && c.base().hook().equals(hook)
-          && (w.fresh || !c.base().type().equals("nat"))) {
-        bases.add(c);
+    for (NftChain c : baseChains.getOrDefault(hook, List.of())) {
+      if (!w.fresh && c.base().type().equals("nat")) {
+        continue;
       }
-    }
-    bases.sort(Comparator.comparingInt((NftChain c) -> c.base().priority()));
-    for (NftChain c : bases) {
       End e = runChain(w, c, 0);
       if (e == End.DROP || e == End.REJECT) {
         return e;
