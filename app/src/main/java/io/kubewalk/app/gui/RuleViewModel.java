@@ -38,6 +38,9 @@ public final class RuleViewModel {
   private static final Pattern NFT_CHAIN = Pattern.compile("chain (\\S+):");
   private static final Pattern CHAIN_OF_DETAIL = Pattern.compile("^(\\w+) ([\\w-]+)[ :]");
 
+  private static final Pattern CT_TUPLE =
+      Pattern.compile("src=\\S+ dst=\\S+ sport=\\d+ dport=\\d+");
+
   private final Map<String, List<String>> cache = new HashMap<>();
   private final Map<String, String> podOfNetns = new HashMap<>();
   private final Simulation sim;
@@ -107,9 +110,14 @@ public final class RuleViewModel {
     if (rule != null && rule.contains(" src=") && rule.contains(" dst=")) {
       List<String> lines = run(target, List.of("conntrack", "-L"), trace);
       int at = indexFrom(lines, 0, l -> l.trim().equals(rule.trim()));
+      Matcher tuple = CT_TUPLE.matcher(rule);
+      if (at < 0 && tuple.find()) {
+        String key = tuple.group();
+        at = indexFrom(lines, 0, l -> l.contains(key));
+      }
       if (at < 0) {
-        String key = rule.replaceAll("^\\S+\\s+\\d+\\s+\\d+\\s+\\S+\\s+", "");
-        at = indexFrom(lines, 0, l -> l.contains(key.substring(0, Math.min(40, key.length()))));
+        return new RuleView("conntrack entry (as it was at this step)", target, List.of(rule),
+            0);
       }
       return new RuleView("conntrack -L", target, lines, at);
     }
