@@ -15,10 +15,8 @@ import java.util.Map;
  */
 public final class ApiHubModel {
 
-  /** A component's place: centre {@code (x, y)}. */
+  /** A component's place: centre {@code (x, y)} in a unit square (the view scales it). */
   public record Spot(String name, double x, double y, boolean hub) {}
-
-  static final double SIZE = 760;
 
   private final List<ApiTimeline.ApiCall> calls;
   private final Map<String, Spot> spots = new LinkedHashMap<>();
@@ -28,7 +26,7 @@ public final class ApiHubModel {
     this.calls = List.copyOf(calls);
     String hub = calls.stream().map(ApiTimeline.ApiCall::to)
         .filter(t -> t.startsWith("kube-apiserver")).findFirst().orElse("kube-apiserver");
-    double c = SIZE / 2;
+    double c = 0.5;
     spots.put(hub, new Spot(hub, c, c, true));
     List<String> around = new ArrayList<>();
     for (ApiTimeline.ApiCall a : calls) {
@@ -42,7 +40,7 @@ public final class ApiHubModel {
         }
       }
     }
-    double r = SIZE / 2 - 90;
+    double r = 0.38;
     for (int i = 0; i < around.size(); i++) {
       double a = -Math.PI / 2 + 2 * Math.PI * i / Math.max(1, around.size());
       spots.put(around.get(i), new Spot(around.get(i), c + r * Math.cos(a), c + r * Math.sin(a),

@@ -11,16 +11,15 @@ import javafx.beans.property.SimpleDoubleProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
-import javafx.scene.Group;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.control.Button;
 import javafx.scene.control.ListView;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
@@ -33,7 +32,8 @@ import javafx.util.Duration;
  */
 final class ApiHubPane extends BorderPane {
 
-  private final Canvas canvas = new Canvas(ApiHubModel.SIZE, ApiHubModel.SIZE);
+  private final Canvas canvas = new Canvas(600, 600);
+  private double zoom = 1;
   private final ListView<String> list = new ListView<>();
   private final TextArea details = new TextArea();
   private final DoubleProperty progress = new SimpleDoubleProperty(1);
@@ -74,10 +74,14 @@ final class ApiHubPane extends BorderPane {
     SplitPane side = new SplitPane(list, details);
     side.setOrientation(Orientation.VERTICAL);
     side.setDividerPositions(0.6);
-    ScrollPane pic = new ScrollPane(new Group(canvas));
-    pic.setPannable(true);
+    Pane pic = new Pane(canvas);
+    pic.setMinSize(0, 0);
+    canvas.widthProperty().bind(pic.widthProperty());
+    canvas.heightProperty().bind(pic.heightProperty());
+    canvas.widthProperty().addListener((o, a, b) -> draw());
+    canvas.heightProperty().addListener((o, a, b) -> draw());
     SplitPane split = new SplitPane(pic, side);
-    split.setDividerPositions(0.58);
+    split.setDividerPositions(0.62);
     setCenter(split);
     setBottom(controls);
     setPadding(new Insets(8));
@@ -129,8 +133,8 @@ final class ApiHubPane extends BorderPane {
   }
 
   void zoom(double z) {
-    canvas.setScaleX(z);
-    canvas.setScaleY(z);
+    zoom = z;
+    draw();
   }
 
   ApiHubModel model() {
@@ -144,6 +148,8 @@ final class ApiHubPane extends BorderPane {
     if (model == null) {
       return;
     }
+    double cw = canvas.getWidth();
+    double ch = canvas.getHeight();
     ApiTimeline.ApiCall cur = model.current();
     ApiHubModel.Spot hub = model.spots().values().stream().filter(ApiHubModel.Spot::hub)
         .findFirst().orElse(null);
@@ -151,7 +157,7 @@ final class ApiHubPane extends BorderPane {
     g.setStroke(Color.web("#cfd8dc"));
     for (ApiHubModel.Spot s : model.spots().values()) {
       if (hub != null && !s.hub()) {
-        g.strokeLine(hub.x(), hub.y(), s.x(), s.y());
+        g.strokeLine(hub.x() * cw, hub.y() * ch, s.x() * cw, s.y() * ch);
       }
     }
     if (cur != null) {
@@ -159,47 +165,52 @@ final class ApiHubPane extends BorderPane {
       ApiHubModel.Spot b = model.spots().get(cur.to());
       if (a != null && b != null) {
         double p = progress.get();
-        double x = a.x() + (b.x() - a.x()) * p;
-        double y = a.y() + (b.y() - a.y()) * p;
+        double ax = a.x() * cw;
+        double ay = a.y() * ch;
+        double bx = b.x() * cw;
+        double by = b.y() * ch;
+        double x = ax + (bx - ax) * p;
+        double y = ay + (by - ay) * p;
         Color c = cur.port() == 2379 ? Color.web("#2e7d32") : cur.port() == 10250
             ? Color.web("#c62828") : Color.web("#1565c0");
         g.setStroke(c);
         g.setFill(c);
         g.setLineWidth(3);
-        g.strokeLine(a.x(), a.y(), x, y);
-        double ang = Math.atan2(b.y() - a.y(), b.x() - a.x());
+        g.strokeLine(ax, ay, x, y);
+        double ang = Math.atan2(by - ay, bx - ax);
         g.fillPolygon(new double[] {x, x - 14 * Math.cos(ang - 0.4), x - 14 * Math.cos(ang + 0.4)},
             new double[] {y, y - 14 * Math.sin(ang - 0.4), y - 14 * Math.sin(ang + 0.4)}, 3);
-        g.setFont(Font.font(13));
+        g.setFont(Font.font(13 * zoom));
         g.setTextAlign(TextAlignment.CENTER);
         g.setFill(Color.BLACK);
-        double mx = (a.x() + b.x()) / 2;
-        double my = (a.y() + b.y()) / 2;
-        g.fillText(":" + cur.port() + " " + cur.protocol(), mx, my - 8);
-        g.fillText(cur.verb() + " " + shorten(cur.resource(), 40), mx, my + 10);
+        double mx = (ax + bx) / 2;
+        double my = (ay + by) / 2;
+        g.fillText(":" + cur.port() + " " + cur.protocol(), mx, my - 8 * zoom);
+        g.fillText(cur.verb() + " " + shorten(cur.resource(), 40), mx, my + 10 * zoom);
         g.setFill(Color.web("#455a64"));
-        g.fillText(shorten(cur.credential(), 70), canvas.getWidth() / 2,
-            canvas.getHeight() - 14);
+        g.fillText(shorten(cur.credential(), 90), cw / 2, ch - 10);
       }
     }
     g.setTextAlign(TextAlignment.CENTER);
     g.setLineWidth(1.5);
     for (ApiHubModel.Spot s : model.spots().values()) {
       boolean active = cur != null && (s.name().equals(cur.from()) || s.name().equals(cur.to()));
-      double w = s.hub() ? 170 : 150;
-      double h = 34;
+      double w = (s.hub() ? 170 : 150) * zoom;
+      double h = 34 * zoom;
+      double sx = s.x() * cw;
+      double sy = s.y() * ch;
       g.setFill(s.hub() ? Color.web("#e3f2fd") : active ? Color.web("#fff3e0")
           : Color.web("#fafafa"));
-      g.fillRoundRect(s.x() - w / 2, s.y() - h / 2, w, h, 10, 10);
+      g.fillRoundRect(sx - w / 2, sy - h / 2, w, h, 10, 10);
       g.setStroke(active ? Color.web("#e65100") : Color.web("#607d8b"));
-      g.strokeRoundRect(s.x() - w / 2, s.y() - h / 2, w, h, 10, 10);
+      g.strokeRoundRect(sx - w / 2, sy - h / 2, w, h, 10, 10);
       g.setFill(Color.BLACK);
-      g.setFont(Font.font(12));
+      g.setFont(Font.font(12 * zoom));
       String[] parts = s.name().split("@", 2);
-      g.fillText(parts[0], s.x(), s.y() - (parts.length > 1 ? 2 : -4));
+      g.fillText(parts[0], sx, sy - (parts.length > 1 ? 2 : -4) * zoom);
       if (parts.length > 1) {
-        g.setFont(Font.font(10));
-        g.fillText("@" + parts[1], s.x(), s.y() + 12);
+        g.setFont(Font.font(10 * zoom));
+        g.fillText("@" + parts[1], sx, sy + 12 * zoom);
       }
     }
   }

@@ -78,7 +78,7 @@ public final class KubewalkApp extends Application {
         setText(empty || item == null ? null : item.name() + "\n" + item.title());
       }
     });
-    lessons.setPrefWidth(320);
+    lessons.setPrefWidth(250);
 
     title = new Label();
     title.setId("title");
@@ -104,7 +104,11 @@ public final class KubewalkApp extends Application {
     terminalPane.setId("terminalPane");
     apiPane = new ApiHubPane();
     apiPane.setId("apiPane");
-    Tab clusterTab = new Tab("Cluster", overview);
+    narrative.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+    narrative.setPadding(new Insets(4, 2, 8, 2));
+    VBox lessonBox = new VBox(narrative, overview);
+    VBox.setVgrow(overview, Priority.ALWAYS);
+    Tab clusterTab = new Tab("Cluster", lessonBox);
     Tab traceTab = new Tab("Trace", tracePane);
     Tab terminalTab = new Tab("Terminal", terminalPane);
     Tab apiTab = new Tab("API calls", apiPane);
@@ -113,11 +117,12 @@ public final class KubewalkApp extends Application {
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     HBox head = new HBox(10, title, busy);
     HBox.setHgrow(title, Priority.ALWAYS);
-    VBox right = new VBox(10, head, narrative, tabs);
+    VBox right = new VBox(8, head, tabs);
     right.setPadding(new Insets(12));
     VBox.setVgrow(tabs, Priority.ALWAYS);
     SplitPane split = new SplitPane(lessons, right);
-    split.setDividerPositions(0.24);
+    SplitPane.setResizableWithParent(lessons, false);
+    split.setDividerPositions(0.19);
 
     lessons.getSelectionModel().selectedItemProperty().addListener((obs, old, sel) -> {
       if (sel != null) {

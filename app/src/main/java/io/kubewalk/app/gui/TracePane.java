@@ -111,7 +111,7 @@ final class TracePane extends BorderPane {
     trace.setId("traceButton");
     trace.setDefaultButton(true);
     trace.setOnAction(e -> runTrace());
-    Button restart = new Button("⏮ Restart");
+    Button restart = new Button("Restart");
     restart.setOnAction(e -> restart());
     Button back = new Button("◀ Back");
     back.setId("stepBack");
@@ -145,13 +145,13 @@ final class TracePane extends BorderPane {
     right.setOrientation(Orientation.VERTICAL);
     right.setDividerPositions(0.62);
     SplitPane split = new SplitPane(events, inspector, right);
-    split.setDividerPositions(0.22, 0.55);
+    split.setDividerPositions(0.2, 0.5);
     canvas.setId("topology");
     topo = new ScrollPane(new Group(canvas));
     topo.setPannable(true);
     SplitPane vertical = new SplitPane(topo, split);
     vertical.setOrientation(Orientation.VERTICAL);
-    vertical.setDividerPositions(0.42);
+    vertical.setDividerPositions(0.38);
     setTop(top);
     setCenter(vertical);
     setBottom(controls);

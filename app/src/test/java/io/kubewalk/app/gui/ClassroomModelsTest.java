@@ -51,7 +51,8 @@ class ClassroomModelsTest {
     var hub = m.spots().values().stream().filter(ApiHubModel.Spot::hub).findFirst()
         .orElseThrow();
     assertThat(hub.name()).startsWith("kube-apiserver@");
-    assertThat(hub.x()).isEqualTo(ApiHubModel.SIZE / 2);
+    assertThat(hub.x()).isEqualTo(0.5);
+    assertThat(m.spots().values()).allSatisfy(sp -> assertThat(sp.x()).isBetween(0.1, 0.9));
     var around = m.spots().values().stream().filter(s -> !s.hub()).toList();
     assertThat(around.get(0).name()).startsWith("etcd@");
     assertThat(around).extracting(ApiHubModel.Spot::name).contains("kubectl")
