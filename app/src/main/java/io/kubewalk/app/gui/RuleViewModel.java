@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * namespace it happened in, printed by the real tool ({@code iptables-save} for netfilter rules,
  * {@code ipvsadm -Ln} for IPVS, {@code nft list table ip kube-proxy} for nftables, {@code ip
  * route} for routing, {@code conntrack -L} for conntrack entries), and which line decided.
- * Outputs are cached per simulation, namespace and command.
+ * Outputs are cached per simulation, namespace and command; safe to use from a worker thread.
  */
 public final class RuleViewModel {
 
@@ -41,7 +41,7 @@ public final class RuleViewModel {
   private static final Pattern CT_TUPLE =
       Pattern.compile("src=\\S+ dst=\\S+ sport=\\d+ dport=\\d+");
 
-  private final Map<String, List<String>> cache = new HashMap<>();
+  private final Map<String, List<String>> cache = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, String> podOfNetns = new HashMap<>();
   private final Simulation sim;
 

@@ -57,7 +57,9 @@ final class TracePane extends BorderPane {
   private final TopologyCanvas canvas = new TopologyCanvas();
   private final ScrollPane topo;
   private TraceViewModel model;
-  private RuleViewModel ruleModel;
+  private final java.util.Map<Simulation, RuleViewModel> ruleModels =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private java.util.List<RuleViewModel.RuleView> ruleViews = java.util.List.of();
   private TopologyLayout layout;
   private int ruleHighlight = -1;
   private java.util.List<String> shownRules;
@@ -79,6 +81,23 @@ final class TracePane extends BorderPane {
         + " or ip/ADDR --enter node/NAME"));
     seed.setId("traceSeed");
     seed.setEditable(true);
+    seed.getValueFactory().setConverter(new javafx.util.StringConverter<>() {
+      @Override
+      public String toString(Integer v) {
+        return v == null ? "0" : v.toString();
+      }
+
+      @Override
+      public Integer fromString(String text) {
+        try {
+          return Math.max(0, Integer.parseInt(text.trim()));
+        } catch (NumberFormatException ex) {
+          error.setText("the seed is a whole number (0, 1, 2, ...): kept "
+              + seed.getValue());
+          return seed.getValue();
+        }
+      }
+    });
     seed.setPrefWidth(90);
     seed.setTooltip(new Tooltip("Seed of the random choices (which endpoint, which port)"));
     reply.setId("traceReply");
@@ -189,7 +208,7 @@ final class TracePane extends BorderPane {
     mode.valueProperty().addListener((o, a, b) -> rerun());
     seed.valueProperty().addListener((o, a, b) -> rerun());
     addEventFilter(KeyEvent.KEY_PRESSED, e -> {
-      if (e.getTarget() instanceof javafx.scene.control.TextInputControl) {
+      if (typing(e.getTarget())) {
         return;
       }
       if (e.getCode() == KeyCode.SPACE) {
@@ -207,12 +226,20 @@ final class TracePane extends BorderPane {
     });
   }
 
+  /** Whether keys go to a text field (an editable combo box or the seed), not the player. */
+  private static boolean typing(Object target) {
+    return target instanceof javafx.scene.control.TextInputControl
+        || target instanceof ComboBox<?> c && c.isEditable()
+        || target instanceof Spinner<?>;
+  }
+
   /** Shows a newly loaded scenario and preselects its first pods. */
   void show(Simulation sim) {
     player.stop();
     generation++;
     model = sim == null ? null : new TraceViewModel(sim);
-    ruleModel = sim == null ? null : new RuleViewModel(sim);
+    ruleModels.clear();
+    ruleViews = java.util.List.of();
     layout = sim == null ? null : TopologyLayout.of(sim);
     canvas.show(layout, null, false);
     events.getItems().clear();
@@ -261,10 +288,24 @@ final class TracePane extends BorderPane {
         seed.getValue() == null ? 0 : seed.getValue(), reply.isSelected(), mode.getValue());
     long gen = ++generation;
     busy.setVisible(true);
-    Task<TraceViewModel.Outcome> task = new Task<>() {
+    Task<Prepared> task = new Task<>() {
       @Override
-      protected TraceViewModel.Outcome call() {
-        return m.compute(req);
+      protected Prepared call() {
+        TraceViewModel.Outcome o = m.compute(req);
+        java.util.List<RuleViewModel.RuleView> views = new java.util.ArrayList<>();
+        if (o.ok()) {
+          // The rule views of every step, computed here so that stepping only displays them.
+          RuleViewModel rv = ruleModels.computeIfAbsent(o.sim(), RuleViewModel::new);
+          java.util.List<io.kubewalk.sim.trace.Step> all = new java.util.ArrayList<>(
+              o.trace().steps());
+          if (o.trace().reply() != null) {
+            all.addAll(o.trace().reply().steps());
+          }
+          for (io.kubewalk.sim.trace.Step s : all) {
+            views.add(rv.forStep(s, o.trace()));
+          }
+        }
+        return new Prepared(o, java.util.List.copyOf(views));
       }
     };
     task.setOnSucceeded(e -> {
@@ -284,10 +325,13 @@ final class TracePane extends BorderPane {
     t.start();
   }
 
-  private void accept(TraceViewModel.Outcome o) {
-    if (ruleModel == null || o.sim() != model.simulation()) {
-      ruleModel = new RuleViewModel(o.sim());
-    }
+  /** A trace outcome with the rule view of each of its play-list entries. */
+  private record Prepared(TraceViewModel.Outcome outcome,
+      java.util.List<RuleViewModel.RuleView> views) {}
+
+  private void accept(Prepared p) {
+    TraceViewModel.Outcome o = p.outcome();
+    ruleViews = p.views();
     model.accept(o);
     if (!o.ok()) {
       error.setText(o.error());
@@ -350,7 +394,8 @@ final class TracePane extends BorderPane {
         topo.setHvalue(Math.min(1, b.cx() / layout.width()));
         topo.setVvalue(Math.min(1, b.cy() / layout.height()));
       }
-      showRules(ruleModel.forStep(step, model.trace()));
+      showRules(model.index() < ruleViews.size() ? ruleViews.get(model.index())
+          : RuleViewModel.RuleView.empty(""));
     }
     inspector.setText(model.inspector());
   }
@@ -365,7 +410,7 @@ final class TracePane extends BorderPane {
     }
     rules.refresh();
     if (v.highlight() >= 0) {
-      rules.scrollTo(Math.max(0, v.highlight() - 4));
+      rules.scrollTo(Math.max(0, v.highlight() - 3));
     }
   }
 

@@ -123,6 +123,25 @@ class KubewalkAppUiTest {
   }
 
   @Test
+  void spacesAndArrowsTypedIntoTheEndpointFieldsStayThere(FxRobot robot) throws Exception {
+    openLesson(robot, "clusterip", "10.96.0.80");
+    selectTab(robot, 1);
+    ComboBox<String> from = robot.lookup("#traceFrom").query();
+    robot.interact(() -> from.getEditor().clear());
+    robot.clickOn(from.getEditor()).write("ip/10.0.0.9 --enter node/node0")
+        .type(KeyCode.LEFT).type(KeyCode.RIGHT).write("1");
+    assertThat(from.getEditor().getText()).isEqualTo("ip/10.0.0.9 --enter node/node01");
+    ComboBox<String> to = robot.lookup("#traceTo").query();
+    robot.interact(() -> to.setValue("svc/default/web:80"));
+    robot.clickOn("#traceButton");
+    Label verdict = robot.lookup("#verdict").query();
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !verdict.getText().isEmpty());
+    TracePane pane = robot.lookup("#tracePane").query();
+    assertThat(pane.model().trace().steps().get(0).node()).isEqualTo("node01");
+    FxToolkit.cleanupStages();
+  }
+
+  @Test
   void terminalRunsCommandsWithHistoryAndKubectl(FxRobot robot) throws Exception {
     openLesson(robot, "clusterip", "10.96.0.80");
     selectTab(robot, 2);

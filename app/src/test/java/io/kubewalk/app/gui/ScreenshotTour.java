@@ -56,9 +56,11 @@ public final class ScreenshotTour {
             combo("#traceTo").setValue("pod/default/app:80/tcp");
             button("#traceButton").fire();
           });
-          Thread.sleep(1500);
+          until(() -> !((javafx.scene.control.Label) scene.lookup("#verdict")).getText()
+              .isEmpty());
           fx(() -> {
-            for (int i = 0; i < 5; i++) {
+            TracePane p = (TracePane) scene.lookup("#tracePane");
+            while (p.model().current().step().kind() != Step.Kind.ENCAP) {
               button("#stepForward").fire();
             }
           });
