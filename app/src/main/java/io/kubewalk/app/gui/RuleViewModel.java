@@ -21,10 +21,27 @@ import java.util.regex.Pattern;
  */
 public final class RuleViewModel {
 
-  /** What the rule view shows: the command, its output lines, the decisive line (or -1). */
-  public record RuleView(String command, String target, List<String> lines, int highlight) {
+  /**
+   * What the rule view shows: the command, its output lines, the decisive line (or -1) and a
+   * second decisive line when a step used two tables (or -1).
+   */
+  public record RuleView(String command, String target, List<String> lines, int highlight,
+      int second) {
+    public RuleView {
+      lines = List.copyOf(lines);
+    }
+
+    RuleView(String command, String target, List<String> lines, int highlight) {
+      this(command, target, lines, highlight, -1);
+    }
+
     static RuleView empty(String why) {
       return new RuleView(why, "", List.of(), -1);
+    }
+
+    /** Whether line {@code i} is highlighted. */
+    public boolean marks(int i) {
+      return i >= 0 && (i == highlight || i == second);
     }
 
     /** The highlighted line's text, or null. */
@@ -120,6 +137,22 @@ public final class RuleViewModel {
             0);
       }
       return new RuleView("conntrack -L", target, lines, at);
+    }
+    if (rule != null && rule.startsWith("ip neigh: ") && rule.contains("; bridge fdb: ")) {
+      // VXLAN: the neighbour entry gives the VTEP MAC, the FDB entry the remote node.
+      int semi = rule.indexOf("; bridge fdb: ");
+      String neigh = rule.substring("ip neigh: ".length(), semi).trim();
+      String fdb = rule.substring(semi + "; bridge fdb: ".length()).trim();
+      List<String> n = run(target, List.of("ip", "neigh"), null);
+      List<String> f = run(target, List.of("bridge", "fdb"), null);
+      List<String> lines = new java.util.ArrayList<>();
+      lines.add("# ip neigh");
+      lines.addAll(n);
+      lines.add("# bridge fdb");
+      lines.addAll(f);
+      int a = indexFrom(lines, 0, l -> l.trim().equals(neigh));
+      int b = indexFrom(lines, n.size() + 1, l -> l.trim().equals(fdb));
+      return new RuleView("ip neigh; bridge fdb", target, lines, a, b);
     }
     if (rule != null) {
       return new RuleView("(the deciding rule)", target, List.of(rule), 0);

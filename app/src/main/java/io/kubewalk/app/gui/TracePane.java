@@ -62,6 +62,7 @@ final class TracePane extends BorderPane {
   private java.util.List<RuleViewModel.RuleView> ruleViews = java.util.List.of();
   private TopologyLayout layout;
   private int ruleHighlight = -1;
+  private RuleViewModel.RuleView shownView;
   private java.util.List<String> shownRules;
   private boolean updating;
   private long generation;
@@ -193,7 +194,7 @@ final class TracePane extends BorderPane {
         super.updateItem(item, empty);
         setText(empty ? null : item);
         getStyleClass().remove("rule-hit");
-        if (!empty && getIndex() == ruleHighlight) {
+        if (!empty && shownView != null && shownView.marks(getIndex())) {
           getStyleClass().add("rule-hit");
         }
       }
@@ -402,6 +403,7 @@ final class TracePane extends BorderPane {
 
   private void showRules(RuleViewModel.RuleView v) {
     ruleHighlight = v.highlight();
+    shownView = v;
     ruleCommand.setText(v.target().isEmpty() ? v.command()
         : TerminalModel.prompt(v.target()) + v.command());
     if (shownRules != v.lines()) {

@@ -100,6 +100,18 @@ class RuleViewModelTest {
   }
 
   @Test
+  void vxlanEncapsulationShowsTheNeighbourAndTheFdbEntry() {
+    Simulation sim = Kubewalk.lesson("kubeadm-flannel");
+    Trace t = sim.trace("pod/default/client", "pod/default/app:80/tcp", 0);
+    RuleViewModel.RuleView v = new RuleViewModel(sim).forStep(first(t, Step.Kind.ENCAP), t);
+    assertThat(v.command()).isEqualTo("ip neigh; bridge fdb");
+    assertThat(v.highlighted()).startsWith("172.17.0.0 dev flannel.1 lladdr");
+    assertThat(v.lines().get(v.second())).contains("dev flannel.1 dst 192.168.122.177");
+    assertThat(v.marks(v.second())).isTrue();
+    assertThat(v.marks(0)).isFalse();
+  }
+
+  @Test
   void aStepWithoutARuleHighlightsNothing() {
     Simulation sim = Kubewalk.lesson("clusterip");
     Trace t = sim.trace("pod/default/client", "svc/default/web:80", 0);
