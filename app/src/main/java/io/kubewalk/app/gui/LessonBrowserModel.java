@@ -15,7 +15,16 @@ public final class LessonBrowserModel {
 
   /** What the view shows for one scenario. */
   public record Page(String name, String title, String narrative, String overview,
-      Simulation simulation) {}
+      Simulation simulation, List<String> problems) {
+    public Page {
+      problems = List.copyOf(problems);
+    }
+
+    /** Whether the scenario loaded. */
+    public boolean ok() {
+      return simulation != null;
+    }
+  }
 
   public List<LessonInfo> lessons() {
     return Kubewalk.lessons();
@@ -31,9 +40,15 @@ public final class LessonBrowserModel {
           + sim.kubectl("get", "pods", "-A", "-o", "wide").out()
           + "\n$ kubectl get svc -A\n" + sim.kubectl("get", "svc", "-A").out();
       return new Page(c.name(), c.title() == null ? c.name() : c.title(),
-          c.narrative() == null ? "" : c.narrative().strip(), overview, sim);
+          c.narrative() == null ? "" : c.narrative().strip(), overview, sim, List.of());
     } catch (ScenarioException e) {
-      return new Page(scenario, "Cannot load " + scenario, e.getMessage(), "", null);
+      List<String> problems = e.problems().isEmpty() ? List.of(String.valueOf(e.getMessage()))
+          : e.problems().stream().map(Object::toString).toList();
+      return new Page(scenario, "Cannot load " + scenario, String.join("\n", problems), "", null,
+          problems);
+    } catch (RuntimeException e) {
+      String m = String.valueOf(e.getMessage());
+      return new Page(scenario, "Cannot load " + scenario, m, "", null, List.of(m));
     }
   }
 }

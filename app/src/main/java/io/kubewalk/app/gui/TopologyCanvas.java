@@ -16,10 +16,12 @@ final class TopologyCanvas extends Canvas {
 
   private TopologyLayout layout;
   private Step step;
+  private boolean reply;
 
-  void show(TopologyLayout l, Step s) {
+  void show(TopologyLayout l, Step s, boolean isReply) {
     this.layout = l;
     this.step = s;
+    this.reply = isReply;
     if (l != null) {
       setWidth(l.width());
       setHeight(l.height());
@@ -52,12 +54,13 @@ final class TopologyCanvas extends Canvas {
             "device", "pod").indexOf(b.kind()))).toList();
     for (TopologyLayout.Box b : ordered) {
       boolean node = b.kind().equals("node");
-      Color fill = b == here ? Color.web("#ffcc80") : node ? Color.web("#eef3fb")
+      Color fill = b == here ? (reply ? Color.web("#e1bee7") : Color.web("#ffcc80")) : node ? Color.web("#eef3fb")
           : b.kind().equals("pod") ? Color.web("#e8f5e9") : b.kind().equals("network")
           ? Color.web("#f3e5f5") : Color.web("#fffde7");
       g.setFill(fill);
       g.fillRoundRect(b.x(), b.y(), b.w(), b.h(), 8, 8);
-      g.setStroke(b == here ? Color.web("#e65100") : Color.web("#607d8b"));
+      g.setStroke(b == here ? (reply ? Color.web("#6a1b9a") : Color.web("#e65100"))
+          : Color.web("#607d8b"));
       g.setLineWidth(b == here ? 3 : 1);
       g.strokeRoundRect(b.x(), b.y(), b.w(), b.h(), 8, 8);
       g.setFill(Color.BLACK);
@@ -68,8 +71,12 @@ final class TopologyCanvas extends Canvas {
       }
     }
     if (here != null) {
-      g.setFill(Color.web("#d50000"));
+      g.setFill(reply ? Color.web("#6a1b9a") : Color.web("#d50000"));
       g.fillOval(here.x() + here.w() - 14, here.y() - 6, 12, 12);
+      if (reply) {
+        g.setFont(Font.font(11));
+        g.fillText("reply", here.x() + here.w() - 8, here.y() - 9);
+      }
     }
   }
 }

@@ -23,4 +23,14 @@ class LessonBrowserModelTest {
     assertThat(p.title()).startsWith("Cannot load");
     assertThat(p.narrative()).contains("/no/such/file.yaml");
   }
+
+  @Test
+  void aBrokenScenarioFileListsItsLocatedProblems() throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("broken", ".yaml");
+    java.nio.file.Files.writeString(f, "kind: Cluster\nnodes:\n  - name: [\n");
+    LessonBrowserModel.Page p = model.open(f.toString());
+    assertThat(p.ok()).isFalse();
+    assertThat(p.problems()).isNotEmpty().allSatisfy(line ->
+        assertThat(line).contains(f.getFileName().toString()).matches(".*:\\d+:\\d+: .*"));
+  }
 }
