@@ -163,10 +163,13 @@ public final class KubewalkApp extends Application {
     export.setId("menuExport");
     export.setAccelerator(KeyCombination.keyCombination("Shortcut+E"));
     export.setOnAction(e -> chooseExport());
+    MenuItem pcap = new MenuItem("Export trace as pcapng (Wireshark)…");
+    pcap.setId("menuPcap");
+    pcap.setOnAction(e -> choosePcap());
     MenuItem quit = new MenuItem("Quit");
     quit.setAccelerator(KeyCombination.keyCombination("Shortcut+Q"));
     quit.setOnAction(e -> Platform.exit());
-    Menu file = new Menu("File", null, open, export, quit);
+    Menu file = new Menu("File", null, open, export, pcap, quit);
     MenuItem bigger = new MenuItem("Larger text");
     bigger.setId("menuBigger");
     bigger.setAccelerator(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN));
@@ -230,6 +233,36 @@ public final class KubewalkApp extends Application {
         a.show();
       }
     }
+  }
+
+  private void choosePcap() {
+    FileChooser fc = new FileChooser();
+    fc.setTitle("Export the current trace for Wireshark");
+    fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("pcapng capture", "*.pcapng"));
+    fc.setInitialFileName(defaultExportName().replaceAll("\\.png$", ".pcapng"));
+    File f = fc.showSaveDialog(stage);
+    if (f != null) {
+      try {
+        System.out.println("kubewalk: wrote " + exportPcap(f.toPath()));
+      } catch (IOException | RuntimeException ex) {
+        Alert a = new Alert(Alert.AlertType.ERROR, "Cannot write " + f + ": " + ex.getMessage());
+        a.setHeaderText("Export failed");
+        a.show();
+      }
+    }
+  }
+
+  /**
+   * Writes the current trace (with its reply, when shown) as pcapng, as {@code kubewalk trace
+   * --pcap} does; returns the file.
+   */
+  Path exportPcap(Path file) throws IOException {
+    TraceViewModel m = tracePane.model();
+    if (m == null || m.trace() == null) {
+      throw new IllegalStateException("there is no trace yet: run one in the Trace tab");
+    }
+    Files.write(file, io.kubewalk.sim.export.Pcap.bytes(m.trace(), m.simulation().dataplane()));
+    return file;
   }
 
   String defaultExportName() {

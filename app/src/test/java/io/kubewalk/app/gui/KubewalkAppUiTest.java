@@ -1,6 +1,7 @@
 package io.kubewalk.app.gui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubewalk.sim.api.ProxyConfig;
 import io.kubewalk.sim.scenario.LessonInfo;
@@ -113,6 +114,17 @@ class KubewalkAppUiTest {
     assertThat(command.getText()).isEqualTo("root@node01:~# ipvsadm -Ln");
     assertThat(rules.getItems().get(pane.ruleHighlight())).isEqualTo("TCP  10.96.0.80:80 rr");
 
+    java.nio.file.Path cap = java.nio.file.Files.createTempFile("kubewalk", ".pcapng");
+    robot.interact(() -> {
+      try {
+        app.exportPcap(cap);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(java.nio.file.Files.readAllBytes(cap)).startsWith((byte) 0x0a, (byte) 0x0d,
+        (byte) 0x0d, (byte) 0x0a);
+
     robot.interact(() -> to.setValue("10.96.0.80"));
     robot.clickOn("#traceButton");
     Label error = robot.lookup("#traceError").query();
@@ -197,6 +209,9 @@ class KubewalkAppUiTest {
     java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(written[0].toFile());
     assertThat(img.getWidth()).isGreaterThan(600);
     assertThat(app.defaultExportName()).isEqualTo("kubewalk-clusterip-api-calls.png");
+    java.nio.file.Path cap = java.nio.file.Files.createTempFile("kubewalk", ".pcapng");
+    robot.interact(() -> assertThatThrownBy(() -> app.exportPcap(cap))
+        .hasMessageContaining("no trace yet"));
     FxToolkit.cleanupStages();
   }
 
