@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javafx.animation.AnimationTimer;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -141,26 +139,10 @@ public final class FrameTiming {
   }
 
   private static void until(java.util.function.BooleanSupplier ready) throws Exception {
-    for (int i = 0; i < 600; i++) {
-      boolean[] ok = new boolean[1];
-      fx(() -> ok[0] = ready.getAsBoolean());
-      if (ok[0]) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("not ready in 60 s");
+    FxWait.until(ready, 60);
   }
 
   private static void fx(Runnable r) throws InterruptedException {
-    CountDownLatch done = new CountDownLatch(1);
-    Platform.runLater(() -> {
-      try {
-        r.run();
-      } finally {
-        done.countDown();
-      }
-    });
-    done.await(30, TimeUnit.SECONDS);
+    FxWait.fx(r);
   }
 }

@@ -3,8 +3,6 @@ package io.kubewalk.app.gui;
 import io.kubewalk.sim.scenario.LessonInfo;
 import io.kubewalk.sim.trace.Step;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -150,28 +148,13 @@ public final class ScreenshotTour {
   }
 
   private static void until(java.util.function.BooleanSupplier ready) throws Exception {
-    for (int i = 0; i < 300; i++) {
-      boolean[] ok = new boolean[1];
-      fx(() -> ok[0] = ready.getAsBoolean());
-      if (ok[0]) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("the app did not get ready in 30 s");
+    FxWait.until(ready, 30);
   }
 
   private static void fx(Runnable r) throws InterruptedException {
-    CountDownLatch done = new CountDownLatch(1);
-    Platform.runLater(() -> {
-      try {
-        r.run();
-      } finally {
-        done.countDown();
-      }
-    });
-    done.await(10, TimeUnit.SECONDS);
+    FxWait.fx(r);
   }
+
 
   private static void shoot(String name) throws Exception {
     Path file = out.resolve(name);
