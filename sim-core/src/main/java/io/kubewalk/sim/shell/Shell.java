@@ -254,7 +254,7 @@ public final class Shell {
         n++;
       }
     }
-    return new Result(out.toString(), "conntrack v1.4.7 (conntrack-tables): " + n
+    return new Result(out.toString(), "conntrack v1.4.7 (conntrack-tools): " + n
         + " flow entries have been shown.\n", 0);
   }
 
