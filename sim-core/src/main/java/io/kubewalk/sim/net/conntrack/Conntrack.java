@@ -46,7 +46,6 @@ public final class Conntrack {
     private boolean dnat;
     private boolean snat;
     private boolean seenReply;
-    private int mark;
 
     Entry(Tuple original) {
       this.original = original;
@@ -79,10 +78,6 @@ public final class Conntrack {
       seenReply = true;
     }
 
-    public void setMark(int m) {
-      mark = m;
-    }
-
     /** Records a DNAT of the original direction to {@code ip:port}. */
     public void dnatTo(Ip ip, int port) {
       reply = new Tuple(reply.proto(), ip, port, reply.dst(), reply.dport());
@@ -113,8 +108,7 @@ public final class Conntrack {
       if (!seenReply) {
         b.append("[UNREPLIED] ");
       }
-      b.append(reply.text()).append(" mark=").append(Integer.toUnsignedString(mark))
-          .append(" use=1");
+      b.append(reply.text()).append(" mark=0 use=1"); // kube-proxy sets no connection mark
       return b.toString();
     }
   }
